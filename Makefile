@@ -1,0 +1,51 @@
+# RiskDesk: `make run` to try it, `make test` to check it. See README.md.
+SHELL := bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+# Development server defaults: no service needed (SQLite and the filesystem broker in var/).
+DEV_ENV := DEBUG=$${DEBUG:-true}
+# The suite runs with production-like settings (DEBUG=false) on plain HTTP.
+TEST_ENV := DEBUG=false SECRET_KEY=$${SECRET_KEY:-test-only-secret-key-not-for-production} \
+	ALLOWED_HOSTS=testserver,localhost,127.0.0.1 HTTPS=false STATIC_MANIFEST=false \
+	EMAIL_BACKEND=locmem
+
+.PHONY: run test install lint check messages bench clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "RiskDesk needs Python 3.11 or newer; this is " + sys.version.split()[0] + ". Run: make PYTHON=python3.11 ...")'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	@mkdir -p var
+	$(DEV_ENV) $(PY) manage.py migrate --noinput
+	$(DEV_ENV) $(PY) manage.py seed_demo
+	$(DEV_ENV) bin/run-dev
+
+test: install
+	@mkdir -p var/static
+	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+check: install
+	$(TEST_ENV) $(PY) manage.py check
+	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
+
+# Update the Chinese catalogue after adding strings (needs GNU gettext), then translate
+# locale/zh_Hans/LC_MESSAGES/django.po and run this again to compile it.
+messages: install
+	$(DEV_ENV) $(PY) manage.py makemessages -l zh_Hans --no-obsolete --no-location \
+		--ignore='.venv/*' --ignore='var/*'
+	$(DEV_ENV) $(PY) manage.py compilemessages -l zh_Hans --ignore='.venv/*'
+
+clean:
+	rm -rf var/static var/celery var/celerybeat-schedule*

@@ -1,0 +1,87 @@
+"""Use cases of the core app: creating users with a role and their districts."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from riskdesk.access import forget_scope
+from riskdesk.choices import Role
+from riskdesk.models import District, Membership
+
+
+def resolve_districts(codes):
+    """District rows for the given codes, refusing unknown or inactive ones by name."""
+    codes = list(dict.fromkeys(codes))  # keep order, drop repeats
+    found = {d.code: d for d in District.objects.filter(code__in=codes, is_active=True)}
+    unknown = [code for code in codes if code not in found]
+    if unknown:
+        known = ", ".join(District.objects.active().values_list("code", flat=True))
+        raise ValidationError(
+            _("Unknown district code: %(codes)s. Known codes: %(known)s.")
+            % {"codes": ", ".join(unknown), "known": known or "-"}
+        )
+    return [found[code] for code in codes]
+
+
+def check_membership(role, districts, city_wide):
+    """The rules a membership must satisfy, with a message for each refusal.
+
+    ``districts`` is any sequence of districts or district codes (only its length counts).
+    """
+    if role not in Role.values:
+        raise ValidationError(
+            _("Unknown role %(role)s: use staff, supervisor or admin.") % {"role": role}
+        )
+    if role == Role.STAFF and len(districts) != 1:
+        raise ValidationError(_("A staff member belongs to exactly one district."))
+    if role == Role.STAFF and city_wide:
+        raise ValidationError(_("Only a supervisor can cover the whole city."))
+    if role == Role.SUPERVISOR and not city_wide and not districts:
+        raise ValidationError(
+            _("A supervisor needs at least one district, or the whole city.")
+        )
+    if role == Role.SUPERVISOR and city_wide and districts:
+        raise ValidationError(_("Choose either the whole city or a list of districts."))
+    if role == Role.ADMIN and (districts or city_wide):
+        raise ValidationError(_("An administrator sees every district: give no districts."))
+
+
+@transaction.atomic
+def save_user(
+    username, *, role, district_codes=(), city_wide=False, password=None, email=None,
+    full_name=None,
+):
+    """Create or update a user with its membership. Returns (user, created).
+
+    Raises ``ValidationError`` and changes nothing when the combination is not allowed.
+    """
+    User = get_user_model()
+    username = (username or "").strip()
+    if not username:
+        raise ValidationError(_("A user name is required."))
+    check_membership(role, list(district_codes), city_wide)  # before touching the database
+    districts = resolve_districts(district_codes)
+    user = User.objects.filter(username=username).first()
+    created = user is None
+    if created:
+        if not password:
+            raise ValidationError(_("A new user needs a password."))
+        user = User(username=username)
+    if email is not None:
+        user.email = email
+    if full_name is not None:
+        user.first_name = full_name
+    if password:
+        validate_password(password, user)
+        user.set_password(password)
+    user.is_staff = role == Role.ADMIN  # Django's admin site is for administrators
+    user.is_active = True
+    user.save()
+    membership, _created = Membership.objects.update_or_create(
+        user=user, defaults={"role": role, "city_wide": city_wide}
+    )
+    membership.districts.set(districts)
+    forget_scope(user)
+    return user, created

@@ -1,0 +1,64 @@
+"""Strict readers for settings taken from the environment.
+
+A value that is present but malformed stops start-up with a message that names the
+variable and what it accepts; nothing is guessed (healthchecks ``hc/settings.py`` ``envbool``).
+"""
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+TRUE = {"true", "1", "yes", "on"}
+FALSE = {"false", "0", "no", "off"}
+
+
+def env_str(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return value.strip()
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = env_str(name)
+    if value is None:
+        return default
+    lowered = value.lower()
+    if lowered in TRUE:
+        return True
+    if lowered in FALSE:
+        return False
+    raise ImproperlyConfigured(
+        f"{name}={value!r} is not a boolean: use true or false (also 1/0, yes/no, on/off)."
+    )
+
+
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
+    value = env_str(name)
+    if value is None:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a whole number.") from None
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(f"{name}={number} is too small: the minimum is {minimum}.")
+    return number
+
+
+def env_list(name: str, default: list[str] | None = None) -> list[str]:
+    value = env_str(name)
+    if value is None:
+        return list(default or [])
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_choice(name: str, default: str, choices: dict[str, str]) -> str:
+    """Map a short name from the environment to a value, e.g. EMAIL_BACKEND=smtp."""
+    value = env_str(name, default)
+    if value in choices:
+        return choices[value]
+    if "." in value:  # a dotted path is accepted as it is
+        return value
+    allowed = ", ".join(sorted(choices))
+    raise ImproperlyConfigured(f"{name}={value!r} is not one of: {allowed} (or a dotted path).")

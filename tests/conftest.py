@@ -1,0 +1,66 @@
+import pytest
+from django.utils import translation
+
+from tests.factories import DistrictFactory, make_user
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default(settings):
+    """Tests read English unless they switch; the product's default is Chinese."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def district(db):
+    return DistrictFactory(code="kundulun", name_en="Kundulun District", name_zh="昆都仑区")
+
+
+@pytest.fixture
+def other_district(db):
+    return DistrictFactory(code="qingshan", name_en="Qingshan District", name_zh="青山区")
+
+
+@pytest.fixture
+def owner(district):
+    """A staff member of `district`; the usual owner of a case."""
+    return make_user("owner.staff", "staff", district, full_name="Li Wei")
+
+
+@pytest.fixture
+def colleague(district):
+    """Another staff member of the same district."""
+    return make_user("colleague.staff", "staff", district)
+
+
+@pytest.fixture
+def outsider(other_district):
+    """A staff member of another district: must never see `district`'s data."""
+    return make_user("outsider.staff", "staff", other_district)
+
+
+@pytest.fixture
+def district_supervisor(district):
+    return make_user("district.supervisor", "supervisor", district)
+
+
+@pytest.fixture
+def city_supervisor(db):
+    return make_user("city.supervisor", "supervisor", city_wide=True)
+
+
+@pytest.fixture
+def admin_user(db):
+    return make_user("the.admin", "admin")
+
+
+@pytest.fixture
+def client_for(client):
+    """Sign a test client in as the given user."""
+
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in

@@ -1,0 +1,35 @@
+"""Walk the URL conf so that checks cover every page, including ones added later."""
+
+import re
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+SAMPLE = {"int": "987654", "str": "nothing-here", "slug": "nothing-here", "path": "nothing-here",
+          "uuid": "00000000-0000-0000-0000-000000000000"}
+ROUTE_PARAM = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")
+REGEX_GROUP = re.compile(r"\(\?P<\w+>[^)]*\)")
+
+
+def _pattern_text(pattern) -> str | None:
+    """The pattern as a URL with sample values, or None when it cannot be filled in."""
+    text = str(pattern.pattern)
+    if hasattr(pattern.pattern, "_route"):
+        return ROUTE_PARAM.sub(lambda m: SAMPLE.get(m["conv"] or "str", "x"), text)
+    if REGEX_GROUP.search(text) or any(ch in text for ch in "[]|*+?"):
+        return None  # regex with alternatives (Django admin's app index): not walkable
+    return text.lstrip("^").rstrip("$").replace("\\", "")
+
+
+def walk(patterns=None, prefix="", namespace=""):
+    """Yield (name, url) for every URL pattern that can be filled in with sample values."""
+    patterns = get_resolver().url_patterns if patterns is None else patterns
+    for pattern in patterns:
+        part = _pattern_text(pattern)
+        if part is None:
+            continue
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from walk(pattern.url_patterns, prefix + part, inner)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}{pattern.name}" if pattern.name else None
+            yield name, "/" + prefix + part
