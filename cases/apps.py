@@ -5,3 +5,18 @@ from django.utils.translation import gettext_lazy as _
 class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = _("Risk cases")
+
+    def navigation(self, scope):
+        from django.urls import reverse
+
+        from riskdesk.choices import Role
+        from riskdesk.context_processors import NavItem
+
+        if scope.role in (Role.STAFF, Role.SUPERVISOR, Role.ADMIN):
+            return [NavItem(_("Cases"), reverse("cases:list"), "cases")]
+        return []
+
+    def seed_demo(self, stdout):
+        from cases.demo import seed
+
+        seed(stdout=stdout)

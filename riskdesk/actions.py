@@ -76,7 +76,8 @@ def save_user(
     if password:
         validate_password(password, user)
         user.set_password(password)
-    user.is_staff = role == Role.ADMIN  # Django's admin site is for administrators
+    # Django's admin site is for administrators, with every permission it knows.
+    user.is_staff = user.is_superuser = role == Role.ADMIN
     user.is_active = True
     user.save()
     membership, _created = Membership.objects.update_or_create(

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.urls import path
+from django.urls import include, path
 from django.views.i18n import set_language
 
 from riskdesk import views
@@ -26,6 +26,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("cases/", include("cases.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -5,7 +5,7 @@ import re
 from django.urls import URLPattern, URLResolver, get_resolver
 
 SAMPLE = {"int": "987654", "str": "nothing-here", "slug": "nothing-here", "path": "nothing-here",
-          "uuid": "00000000-0000-0000-0000-000000000000"}
+          "uuid": "00000000-0000-0000-0000-000000000000", "ref": "RC-2000-99999"}
 ROUTE_PARAM = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")
 REGEX_GROUP = re.compile(r"\(\?P<\w+>[^)]*\)")
 

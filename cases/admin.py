@@ -1,0 +1,131 @@
+"""The Django admin for risk cases: administrators keep the categories and the follow-up
+intervals, and may look at cases. Cases are worked in the app, never here; their history
+(``CaseEvent``) has no admin at all, since nobody edits it.
+
+Access goes by the RiskDesk role, not by Django's per-model permissions: administrators
+(and superusers) only.
+"""
+
+from django.contrib import admin
+
+from cases.choices import CategoryKind
+from cases.models import (
+    Case,
+    Category,
+    FollowUpInterval,
+    MassVictimDetails,
+    RealEstateDetails,
+    WageArrearsDetails,
+)
+from riskdesk.access import scope_of
+
+
+def is_administrator(request) -> bool:
+    user = request.user
+    return bool(
+        user.is_active and user.is_staff and (user.is_superuser or scope_of(user).is_admin)
+    )
+
+
+class AdministratorsOnly:
+    """Administrators see and change; nobody deletes (rows are deactivated instead)."""
+
+    def has_module_permission(self, request):
+        return is_administrator(request)
+
+    def has_view_permission(self, request, obj=None):
+        return is_administrator(request)
+
+    def has_add_permission(self, request, *args):
+        return is_administrator(request)
+
+    def has_change_permission(self, request, obj=None):
+        return is_administrator(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnly(AdministratorsOnly):
+    """Administrators look; nobody adds, changes or deletes."""
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Category)
+class CategoryAdmin(AdministratorsOnly, admin.ModelAdmin):
+    list_display = ["code", "name_en", "name_zh", "kind", "sort_order", "is_active"]
+    list_display_links = ["code", "name_en"]
+    list_editable = ["sort_order", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["code", "name_en", "name_zh"]
+    fields = ["code", "name_en", "name_zh", "kind", "sort_order", "is_active"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        # The code identifies the category (demo data, imports); the kind decides which
+        # details its cases carry, so it is fixed once cases use it.
+        return ["code", "kind"] if obj.cases.exists() else ["code"]
+
+
+@admin.register(FollowUpInterval)
+class FollowUpIntervalAdmin(AdministratorsOnly, admin.ModelAdmin):
+    list_display = ["risk_level", "days"]
+    list_editable = ["days"]
+    fields = ["risk_level", "days"]
+    readonly_fields = ["risk_level"]
+
+    def has_add_permission(self, request, *args):
+        return False  # the four risk levels each have their row (migration 0002)
+
+
+class DetailsInline(ReadOnly, admin.StackedInline):
+    extra = 0
+    max_num = 1
+    can_delete = False
+
+
+class RealEstateDetailsInline(DetailsInline):
+    model = RealEstateDetails
+
+
+class WageArrearsDetailsInline(DetailsInline):
+    model = WageArrearsDetails
+
+
+class MassVictimDetailsInline(DetailsInline):
+    model = MassVictimDetails
+
+
+DETAILS_INLINES = {
+    CategoryKind.REAL_ESTATE: RealEstateDetailsInline,
+    CategoryKind.WAGE_ARREARS: WageArrearsDetailsInline,
+    CategoryKind.MASS_VICTIM: MassVictimDetailsInline,
+}
+
+
+@admin.register(Case)
+class CaseAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = [
+        "reference", "title", "category", "district", "status", "risk_level", "owner",
+        "next_follow_up_due", "updated_at",
+    ]
+    list_filter = ["status", "risk_level", "category", "district"]
+    search_fields = ["reference", "title"]
+    list_select_related = ["category", "district", "owner"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in Case._meta.concrete_fields if f.name != "id"]
+
+    def get_fields(self, request, obj=None):
+        return self.get_readonly_fields(request, obj)
+
+    def get_inlines(self, request, obj):
+        """Only the details of the case's kind of category."""
+        inline = DETAILS_INLINES.get(obj.category.kind) if obj is not None else None
+        return [inline] if inline else []

@@ -1,0 +1,124 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class CategoryKind(models.TextChoices):
+    REAL_ESTATE = "real_estate", _("Real estate")
+    WAGE_ARREARS = "wage_arrears", _("Wage arrears")
+    MASS_VICTIM = "mass_victim", _("Mass-victim economic case")
+    GENERAL = "general", _("General")
+
+
+class RiskLevel(models.TextChoices):
+    MAJOR = "major", _("Major")
+    HIGH = "high", _("High")
+    MEDIUM = "medium", _("Medium")
+    LOW = "low", _("Low")
+
+
+# Default follow-up interval in days per risk level (DOMAIN.md); admins can change them.
+DEFAULT_INTERVAL_DAYS = {
+    RiskLevel.MAJOR: 7,
+    RiskLevel.HIGH: 14,
+    RiskLevel.MEDIUM: 30,
+    RiskLevel.LOW: 60,
+}
+
+
+class Source(models.TextChoices):
+    ROLLING = "rolling", _("Rolling investigation")
+    PETITION = "petition", _("Petition")
+    HOTLINE = "hotline", _("12345 hotline")
+    POLICE = "police", _("Police referral")
+    MEDIA = "media", _("Media")
+    INSPECTION = "inspection", _("Inspection")
+
+
+class Status(models.TextChoices):
+    REPORTED = "reported", _("Reported")
+    VERIFIED = "verified", _("Verified")
+    IN_RESOLUTION = "in_resolution", _("In resolution")
+    RESOLVED = "resolved", _("Resolved, awaiting verification")
+    CLOSED = "closed", _("Closed")
+
+
+OPEN_STATUSES = [Status.REPORTED, Status.VERIFIED, Status.IN_RESOLUTION, Status.RESOLVED]
+
+
+class Transition(models.TextChoices):
+    """The workflow's named steps; `cases.actions.TRANSITIONS` says from, to and who."""
+
+    VERIFY = "verify", pgettext_lazy("transition", "Verify")
+    START = "start", pgettext_lazy("transition", "Start resolution")
+    RESOLVE = "resolve", pgettext_lazy("transition", "Mark resolved")
+    CLOSE = "close", pgettext_lazy("transition", "Verify resolution and close")
+    RETURN = "return", pgettext_lazy("transition", "Send back to resolution")
+    REOPEN = "reopen", pgettext_lazy("transition", "Reopen")
+
+
+class FollowUpMethod(models.TextChoices):
+    SITE_VISIT = "site_visit", _("Site visit")
+    MEETING = "meeting", _("Meeting")
+    CALL = "call", _("Phone call")
+    DOCUMENT = "document", _("Document")
+
+
+class HousingStage(models.TextChoices):
+    HALTED = "halted", _("Construction halted")
+    REORGANISATION = "reorganisation", _("In bankruptcy reorganisation")
+    RESUMED = "resumed", _("Construction resumed")
+    DELIVERING = "delivering", _("Delivering in batches")
+    DELIVERED = "delivered", _("Delivered")
+
+
+class SchemeType(models.TextChoices):
+    ILLEGAL_FUNDRAISING = "illegal_fundraising", _("Illegal fundraising")
+    INVESTMENT_FRAUD = "investment_fraud", _("Investment fraud")
+    PYRAMID = "pyramid", _("Pyramid selling")
+    OTHER = "other", _("Other")
+
+
+class JudicialStage(models.TextChoices):
+    INVESTIGATION = "investigation", _("Police investigation")
+    PROSECUTION = "prosecution", _("Prosecution")
+    TRIAL = "trial", _("Trial")
+    ENFORCEMENT = "enforcement", _("Enforcement and asset recovery")
+    CONCLUDED = "concluded", _("Concluded")
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", _("Registered")
+    IMPORTED = "imported", _("Imported")
+    EDITED = "edited", _("Edited")
+    TRANSITION = "transition", _("Status changed")
+    FOLLOW_UP = "follow_up", _("Follow-up logged")
+    ATTACHMENT = "attachment", _("Attachment added")
+
+
+class AttachmentKind(models.TextChoices):
+    DOCUMENT = "document", _("Document")
+    PHOTO = "photo", _("Photo")
+
+
+# How the four figures every case carries are called for each kind of category.
+FIGURE_LABELS = {
+    CategoryKind.WAGE_ARREARS: {
+        "people_affected": _("Workers affected"),
+        "people_helped": _("Workers paid"),
+        "amount_involved": _("Wages owed (CNY)"),
+        "amount_recovered": _("Wages paid (CNY)"),
+    },
+    CategoryKind.MASS_VICTIM: {
+        "people_affected": _("Victims"),
+        "people_helped": _("Victims compensated"),
+        "amount_involved": _("Amount involved (CNY)"),
+        "amount_recovered": _("Amount recovered (CNY)"),
+    },
+}
+DEFAULT_FIGURE_LABELS = {
+    "people_affected": _("People affected"),
+    "people_helped": _("People helped"),
+    "amount_involved": _("Amount involved (CNY)"),
+    "amount_recovered": _("Amount recovered (CNY)"),
+}

@@ -1,0 +1,96 @@
+import django_filters as filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.choices import RiskLevel, Status
+from cases.forms import UserChoiceField, owners_in_scope
+from cases.models import Case, Category
+from riskdesk.models import District
+
+
+class UserFilter(filters.ModelChoiceFilter):
+    field_class = UserChoiceField
+
+
+class CaseFilterSet(filters.FilterSet):
+    """The case list's filters, always applied to the user's already scoped cases."""
+
+    q = filters.CharFilter(
+        label=_("Search"), method="search",
+        help_text=_("Reference, title, description, project name or employer"),
+    )
+    category = filters.ModelMultipleChoiceFilter(
+        label=_("Category"), queryset=Category.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    district = filters.ModelMultipleChoiceFilter(
+        label=_("District"), queryset=District.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    status = filters.MultipleChoiceFilter(
+        label=_("Status"), choices=Status.choices, widget=forms.CheckboxSelectMultiple
+    )
+    risk_level = filters.MultipleChoiceFilter(
+        label=_("Risk level"), choices=RiskLevel.choices, widget=forms.CheckboxSelectMultiple
+    )
+    owner = UserFilter(label=_("Owner"), queryset=None)
+    mine = filters.BooleanFilter(
+        label=_("My cases"), method="filter_mine", widget=forms.CheckboxInput
+    )
+    follow_up_overdue = filters.BooleanFilter(
+        label=_("Follow-up overdue"), method="filter_follow_up_overdue",
+        widget=forms.CheckboxInput,
+    )
+    target_overdue = filters.BooleanFilter(
+        label=_("Target date passed"), method="filter_target_overdue",
+        widget=forms.CheckboxInput,
+    )
+    created = filters.DateFromToRangeFilter(
+        label=_("Registered between"), field_name="created_at",
+        widget=filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+    )
+    updated = filters.DateFromToRangeFilter(
+        label=_("Updated between"), field_name="updated_at",
+        widget=filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+    )
+    o = filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=[
+            ("reference", "reference"), ("title", "title"), ("status", "status"),
+            ("risk_level", "risk_level"), ("district__code", "district"),
+            ("category__sort_order", "category"), ("next_follow_up_due", "next_follow_up_due"),
+            ("target_date", "target_date"), ("created_at", "created"), ("updated_at", "updated"),
+        ],
+    )
+
+    class Meta:
+        model = Case
+        fields = []
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.filters["district"].queryset = District.objects.for_user(user).active()
+        self.filters["owner"].queryset = owners_in_scope(user)
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(reference__icontains=value)
+            | Q(title__icontains=value)
+            | Q(description__icontains=value)
+            | Q(real_estate__project_name__icontains=value)
+            | Q(wage_arrears__employer__icontains=value)
+        )
+
+    def filter_mine(self, queryset, name, value):
+        return queryset.filter(owner=self.user) if value else queryset
+
+    def filter_follow_up_overdue(self, queryset, name, value):
+        return queryset.follow_up_overdue(timezone.localdate()) if value else queryset
+
+    def filter_target_overdue(self, queryset, name, value):
+        return queryset.target_overdue(timezone.localdate()) if value else queryset

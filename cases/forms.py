@@ -1,0 +1,224 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.actions import EDITABLE_FIELDS
+from cases.choices import DEFAULT_FIGURE_LABELS, FIGURE_LABELS, CategoryKind
+from cases.models import (
+    Case,
+    Category,
+    FollowUp,
+    MassVictimDetails,
+    RealEstateDetails,
+    WageArrearsDetails,
+)
+from riskdesk.access import scope_of
+from riskdesk.choices import Role
+from riskdesk.models import District
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.get_username()
+
+
+def owners_in_scope(user):
+    """People who may own a case somewhere in the user's districts."""
+    scope = scope_of(user)
+    users = get_user_model().objects.filter(
+        is_active=True, membership__role__in=(Role.STAFF, Role.SUPERVISOR)
+    )
+    if not scope.everything:
+        users = users.filter(
+            Q(membership__districts__in=scope.district_ids) | Q(membership__city_wide=True)
+        )
+    return users.distinct().order_by("first_name", "username")
+
+
+class CaseForm(forms.ModelForm):
+    """The case's own fields. A staff member's district is fixed to their own."""
+
+    class Meta:
+        model = Case
+        fields = EDITABLE_FIELDS
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "target_date": DateInput(),
+        }
+        field_classes = {"owner": UserChoiceField}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        scope = scope_of(user)
+        self.fields["category"].queryset = Category.objects.filter(
+            Q(is_active=True) | Q(pk=self.instance.category_id)
+        )
+        self.fields["category"].widget.attrs["data-kind-select"] = "1"
+        self.category_kinds = dict(
+            self.fields["category"].queryset.values_list("pk", "kind")
+        )
+        self.fields["district"].queryset = District.objects.for_user(user).active()
+        self.fields["owner"].queryset = owners_in_scope(user)
+        if scope.role == Role.STAFF:
+            # Staff register and keep cases in their own district only.
+            own = next(iter(scope.district_ids), None)
+            if not self.instance.pk:
+                self.initial["district"] = own
+            self.fields["district"].disabled = True
+            if not self.instance.pk:
+                self.fields["owner"].initial = user.pk
+        elif not self.instance.pk:
+            self.fields["owner"].initial = user.pk
+        kind = self.instance.category.kind if self.instance.category_id else None
+        for name, label in FIGURE_LABELS.get(kind, DEFAULT_FIGURE_LABELS).items():
+            self.fields[name].label = label
+        for name in ("people_affected", "people_helped", "amount_involved", "amount_recovered"):
+            self.fields[name].widget.attrs["min"] = 0
+            self.fields[name].required = False
+
+    def clean(self):
+        data = super().clean()
+        for name in ("people_affected", "people_helped", "amount_involved", "amount_recovered"):
+            if data.get(name) is None and name not in self.errors:
+                data[name] = 0
+                setattr(self.instance, name, 0)
+        return data
+
+    def chosen_kind(self):
+        category = self.cleaned_data.get("category") if hasattr(self, "cleaned_data") else None
+        if category is not None:
+            return category.kind
+        return self.instance.category.kind if self.instance.category_id else None
+
+
+class RealEstateDetailsForm(forms.ModelForm):
+    kind = CategoryKind.REAL_ESTATE
+
+    class Meta:
+        model = RealEstateDetails
+        fields = [
+            "project_name", "developer", "households_affected", "households_delivered",
+            "stalled_since", "stage",
+        ]
+        widgets = {"stalled_since": DateInput()}
+
+
+class WageArrearsDetailsForm(forms.ModelForm):
+    kind = CategoryKind.WAGE_ARREARS
+
+    class Meta:
+        model = WageArrearsDetails
+        fields = ["employer", "project", "petition_number"]
+
+
+class MassVictimDetailsForm(forms.ModelForm):
+    kind = CategoryKind.MASS_VICTIM
+
+    class Meta:
+        model = MassVictimDetails
+        fields = ["scheme_type", "police_case_number", "judicial_stage"]
+
+
+DETAILS_FORMS = {
+    CategoryKind.REAL_ESTATE: (RealEstateDetailsForm, "real_estate", "re"),
+    CategoryKind.WAGE_ARREARS: (WageArrearsDetailsForm, "wage_arrears", "wa"),
+    CategoryKind.MASS_VICTIM: (MassVictimDetailsForm, "mass_victim", "mv"),
+}
+
+
+def details_forms(case, data=None, *, kind=None):
+    """One details form per kind, on the case's existing details where it has them.
+
+    Only the form of ``kind`` (the chosen category's) is bound to the posted data: the
+    others are neither validated nor saved.
+    """
+    forms_by_kind = {}
+    for form_kind, (form_class, related_name, prefix) in DETAILS_FORMS.items():
+        instance = getattr(case, related_name, None) if case.pk else None
+        bound = data if form_kind == kind else None
+        forms_by_kind[form_kind] = form_class(data=bound, instance=instance, prefix=prefix)
+    return forms_by_kind
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
+class FollowUpForm(forms.ModelForm):
+    files = MultipleFileField(
+        label=_("Attachments"), required=False,
+        help_text=_("PDF, Word, Excel, JPG or PNG; several files at once are fine."),
+    )
+
+    class Meta:
+        model = FollowUp
+        fields = [
+            "date", "method", "summary", "people_helped_added", "amount_recovered_added",
+            "households_delivered_added",
+        ]
+        widgets = {"date": DateInput(), "summary": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].initial = timezone.localdate
+        labels = case.figure_labels()
+        self.fields["people_helped_added"].label = _("More: %(figure)s") % {
+            "figure": labels["people_helped"]
+        }
+        self.fields["amount_recovered_added"].label = _("More: %(figure)s") % {
+            "figure": labels["amount_recovered"]
+        }
+        for name in ("people_helped_added", "amount_recovered_added",
+                     "households_delivered_added"):
+            self.fields[name].required = False
+            self.fields[name].widget.attrs["min"] = 0
+        if case.category.kind != CategoryKind.REAL_ESTATE:
+            del self.fields["households_delivered_added"]
+
+    def clean(self):
+        data = super().clean()
+        for name in ("people_helped_added", "amount_recovered_added",
+                     "households_delivered_added"):
+            if name in self.fields and data.get(name) is None and name not in self.errors:
+                data[name] = 0
+                setattr(self.instance, name, 0)
+        return data
+
+
+class TransitionForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000,
+        help_text=_("Say what was checked or done; it stays in the case history."),
+    )
+
+
+class AttachmentForm(forms.Form):
+    files = MultipleFileField(label=_("Files"))
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Investigation list"),
+        help_text=_("A .csv or .xlsx file with the columns of the template."),
+    )

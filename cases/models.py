@@ -1,0 +1,507 @@
+import uuid
+from datetime import date, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from cases.choices import (
+    DEFAULT_FIGURE_LABELS,
+    DEFAULT_INTERVAL_DAYS,
+    FIGURE_LABELS,
+    OPEN_STATUSES,
+    AttachmentKind,
+    CategoryKind,
+    EventKind,
+    FollowUpMethod,
+    HousingStage,
+    JudicialStage,
+    RiskLevel,
+    SchemeType,
+    Source,
+    Status,
+)
+from riskdesk.access import ScopedQuerySet
+from riskdesk.models import District
+
+MONEY = {"max_digits": 16, "decimal_places": 2}
+
+
+class Category(models.Model):
+    """One of the categories of risk problems (the source's nine); admin-managed."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=100)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=CategoryKind.choices, default=CategoryKind.GENERAL,
+        help_text=_("Which structured details cases of this category carry."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=100)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        constraints = [
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_kind_valid",
+                condition=Q(kind__in=CategoryKind.values),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_zh if (get_language() or "").startswith("zh") else self.name_en
+
+
+class FollowUpInterval(models.Model):
+    """Days between follow-ups for a risk level (defaults 7/14/30/60; admin-editable)."""
+
+    risk_level = models.CharField(
+        _("risk level"), max_length=10, choices=RiskLevel.choices, unique=True
+    )
+    days = models.PositiveSmallIntegerField(_("days"))
+
+    class Meta:
+        ordering = ["days"]
+        verbose_name = _("follow-up interval")
+        verbose_name_plural = _("follow-up intervals")
+        constraints = [
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_days_positive", condition=Q(days__gte=1)
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_risk_level_display()}: {self.days}"
+
+    @classmethod
+    def days_for(cls, risk_level: str) -> int:
+        row = cls.objects.filter(risk_level=risk_level).values_list("days", flat=True).first()
+        return row or DEFAULT_INTERVAL_DAYS[RiskLevel(risk_level)]
+
+
+class ReferenceCounter(models.Model):
+    """The last case number handed out in a year. Incremented under a row lock, so two
+    people saving at the same moment get different numbers, and a number is never reused."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = _("reference counter")
+        verbose_name_plural = _("reference counters")
+
+    def __str__(self):
+        return f"{self.year}: {self.last}"
+
+
+class CaseQuerySet(ScopedQuerySet):
+    district_field = "district"
+
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def follow_up_overdue(self, today: date):
+        return self.open().filter(next_follow_up_due__lt=today)
+
+    def target_overdue(self, today: date):
+        return self.open().filter(target_date__lt=today)
+
+    def with_related(self):
+        return self.select_related("category", "district", "owner")
+
+
+class Case(models.Model):
+    """One problem that could cause unrest, tracked until it is resolved and closed."""
+
+    reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="cases", verbose_name=_("category")
+    )
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="cases", verbose_name=_("district")
+    )
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    risk_level = models.CharField(_("risk level"), max_length=10, choices=RiskLevel.choices)
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    responsible_unit = models.CharField(_("responsible unit"), max_length=200, blank=True)
+    lead_official = models.CharField(_("lead official"), max_length=100, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_cases",
+        verbose_name=_("owner"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.REPORTED
+    )
+    target_date = models.DateField(_("target resolution date"), null=True, blank=True)
+    next_follow_up_due = models.DateField(_("next follow-up due"), null=True, blank=True)
+    people_affected = models.PositiveIntegerField(_("people affected"), default=0)
+    people_helped = models.PositiveIntegerField(_("people helped"), default=0)
+    amount_involved = models.DecimalField(_("amount involved (CNY)"), default=0, **MONEY)
+    amount_recovered = models.DecimalField(_("amount recovered (CNY)"), default=0, **MONEY)
+    source_reference = models.CharField(
+        _("source reference"), max_length=64, blank=True,
+        help_text=_("The row's identifier in an imported investigation list."),
+    )
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False,
+        verbose_name=_("created by"),
+    )
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False,
+        verbose_name=_("updated by"),
+    )
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        constraints = [
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_amounts_not_negative",
+                condition=Q(amount_involved__gte=0) & Q(amount_recovered__gte=0),
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_people_not_negative",
+                condition=Q(people_affected__gte=0) & Q(people_helped__gte=0),
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_helped_within_affected",
+                condition=Q(people_helped__lte=F("people_affected")),
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_recovered_within_involved",
+                condition=Q(amount_recovered__lte=F("amount_involved")),
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_status_valid", condition=Q(status__in=Status.values)
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_risk_level_valid",
+                condition=Q(risk_level__in=RiskLevel.values),
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_source_valid", condition=Q(source__in=Source.values)
+            ),
+            # An imported row is identified by its source reference within its district.
+            models.UniqueConstraint(
+                name="%(app_label)s_%(class)s_unique_source_reference",
+                fields=["district", "source_reference"],
+                condition=~Q(source_reference=""),
+            ),
+        ]
+        indexes = [
+            # the list's default order and "new this month"
+            models.Index(name="cases_case_created", fields=["-created_at", "-id"]),
+            # the list filtered by district and status (staff see one district)
+            models.Index(name="cases_case_district_status", fields=["district", "status"]),
+            # reminders: open cases by follow-up due date
+            models.Index(
+                name="cases_case_open_follow_up_due", fields=["next_follow_up_due"],
+                condition=Q(status__in=OPEN_STATUSES),
+            ),
+            # escalation: open cases by target date
+            models.Index(
+                name="cases_case_open_target_date", fields=["target_date"],
+                condition=Q(status__in=OPEN_STATUSES),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("cases:detail", args=[self.reference])
+
+    def clean(self):
+        errors = {}
+        labels = self.figure_labels() if self.category_id else DEFAULT_FIGURE_LABELS
+        if (self.people_helped or 0) > (self.people_affected or 0):
+            errors["people_helped"] = _("%(helped)s cannot be more than %(affected)s.") % {
+                "helped": labels["people_helped"], "affected": labels["people_affected"]}
+        if (self.amount_recovered or 0) > (self.amount_involved or 0):
+            errors["amount_recovered"] = _("%(recovered)s cannot be more than %(involved)s.") % {
+                "recovered": labels["amount_recovered"], "involved": labels["amount_involved"]}
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def kind(self) -> str:
+        return self.category.kind
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def figure_labels(self) -> dict:
+        return FIGURE_LABELS.get(self.category.kind, DEFAULT_FIGURE_LABELS)
+
+    def follow_up_overdue(self, today: date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.is_open and self.next_follow_up_due is not None and (
+            self.next_follow_up_due < today
+        )
+
+    def target_overdue(self, today: date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.is_open and self.target_date is not None and self.target_date < today
+
+    def details(self):
+        """The kind details row for this case's category, or None."""
+        model = DETAILS_MODELS.get(self.category.kind)
+        if model is None:
+            return None
+        return model.objects.filter(case=self).first()
+
+    def next_due_after(self, day: date) -> date:
+        return day + timedelta(days=FollowUpInterval.days_for(self.risk_level))
+
+
+class RealEstateDetails(models.Model):
+    """A stalled ("half-built") housing project."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="real_estate")
+    project_name = models.CharField(_("project name"), max_length=200)
+    developer = models.CharField(_("developer"), max_length=200, blank=True)
+    households_affected = models.PositiveIntegerField(_("households affected"), default=0)
+    households_delivered = models.PositiveIntegerField(_("households delivered"), default=0)
+    stalled_since = models.DateField(_("stalled since"), null=True, blank=True)
+    stage = models.CharField(
+        _("stage"), max_length=20, choices=HousingStage.choices, default=HousingStage.HALTED
+    )
+
+    class Meta:
+        ordering = ["case"]
+        verbose_name = _("real-estate details")
+        verbose_name_plural = _("real-estate details")
+        constraints = [
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_delivered_within_affected",
+                condition=Q(households_delivered__lte=F("households_affected")),
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_stage_valid",
+                condition=Q(stage__in=HousingStage.values),
+            ),
+        ]
+
+    def __str__(self):
+        return self.project_name
+
+    def clean(self):
+        if (self.households_delivered or 0) > (self.households_affected or 0):
+            raise ValidationError({"households_delivered": _(
+                "Households delivered cannot be more than households affected.")})
+
+
+class WageArrearsDetails(models.Model):
+    """Unpaid migrant-worker wages; the case's four figures are workers and wages."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="wage_arrears")
+    employer = models.CharField(_("employer"), max_length=200)
+    project = models.CharField(_("project"), max_length=200, blank=True)
+    petition_number = models.CharField(_("linked petition number"), max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["case"]
+        verbose_name = _("wage-arrears details")
+        verbose_name_plural = _("wage-arrears details")
+
+    def __str__(self):
+        return self.employer
+
+
+class MassVictimDetails(models.Model):
+    """A mass-victim economic case; the case's figures are victims and money."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="mass_victim")
+    scheme_type = models.CharField(_("scheme type"), max_length=30, choices=SchemeType.choices)
+    police_case_number = models.CharField(_("police case number"), max_length=64, blank=True)
+    judicial_stage = models.CharField(
+        _("judicial stage"), max_length=20, choices=JudicialStage.choices,
+        default=JudicialStage.INVESTIGATION,
+    )
+
+    class Meta:
+        ordering = ["case"]
+        verbose_name = _("mass-victim case details")
+        verbose_name_plural = _("mass-victim case details")
+        constraints = [
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_scheme_valid",
+                condition=Q(scheme_type__in=SchemeType.values),
+            ),
+        ]
+
+    def __str__(self):
+        return self.get_scheme_type_display()
+
+
+DETAILS_MODELS = {
+    CategoryKind.REAL_ESTATE: RealEstateDetails,
+    CategoryKind.WAGE_ARREARS: WageArrearsDetails,
+    CategoryKind.MASS_VICTIM: MassVictimDetails,
+}
+
+
+class FollowUpQuerySet(ScopedQuerySet):
+    district_field = "case__district"
+
+
+class FollowUp(models.Model):
+    """What was done on a case on a day, and how its figures moved."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="follow_ups")
+    date = models.DateField(_("date"))
+    method = models.CharField(_("method"), max_length=20, choices=FollowUpMethod.choices)
+    summary = models.TextField(_("what was done"))
+    people_helped_added = models.PositiveIntegerField(_("more people helped"), default=0)
+    amount_recovered_added = models.DecimalField(
+        _("more amount recovered (CNY)"), default=0, **MONEY
+    )
+    households_delivered_added = models.PositiveIntegerField(
+        _("more households delivered"), default=0
+    )
+    created_at = models.DateTimeField(_("logged at"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("logged by"),
+    )
+
+    objects = FollowUpQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        constraints = [
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_amount_not_negative",
+                condition=Q(amount_recovered_added__gte=0),
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_method_valid",
+                condition=Q(method__in=FollowUpMethod.values),
+            ),
+        ]
+        indexes = [models.Index(name="cases_followup_case_date", fields=["case", "-date"])]
+
+    def __str__(self):
+        return f"{self.case.reference} {self.date:%Y-%m-%d} {self.get_method_display()}"
+
+
+def attachment_path(instance, filename):
+    """Stored under a generated name; the user's file name is kept only in the row."""
+    suffix = Path(filename).suffix.lower()
+    return f"attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class AttachmentQuerySet(ScopedQuerySet):
+    district_field = "case__district"
+
+
+class Attachment(models.Model):
+    """A document or photo on a case, downloaded only through the scoped view."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="attachments")
+    follow_up = models.ForeignKey(
+        FollowUp, on_delete=models.PROTECT, null=True, blank=True, related_name="attachments"
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    kind = models.CharField(_("type"), max_length=10, choices=AttachmentKind.choices)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+
+    objects = AttachmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        constraints = [
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_kind_valid",
+                condition=Q(kind__in=AttachmentKind.values),
+            ),
+        ]
+
+    def __str__(self):
+        return self.original_name
+
+    def get_absolute_url(self):
+        return reverse("cases:attachment", args=[self.case.reference, self.pk])
+
+
+class CaseEventQuerySet(ScopedQuerySet):
+    district_field = "case__district"
+
+    def update(self, **kwargs):
+        raise TypeError("Case history is append-only: events are never changed.")
+
+    def delete(self):
+        raise TypeError("Case history is append-only: events are never deleted.")
+
+
+class CaseEvent(models.Model):
+    """The append-only history of a case: who did what and when.
+
+    ``data`` holds the details of the event kind (see ``cases/events.py``), e.g.
+    ``{"changes": {"title": ["old", "new"]}}`` for an edit. Rows are only ever inserted; on
+    PostgreSQL a trigger refuses UPDATE and DELETE whatever code tries.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    objects = CaseEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        indexes = [models.Index(name="cases_caseevent_case_at", fields=["case", "-at", "-id"])]
+
+    def __str__(self):
+        return f"{self.case_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise TypeError("Case history is append-only: events are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Case history is append-only: events are never deleted.")
