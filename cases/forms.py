@@ -74,13 +74,19 @@ class CaseForm(forms.ModelForm):
             if not self.instance.pk:
                 self.initial["district"] = own
             self.fields["district"].disabled = True
-            if not self.instance.pk:
-                self.fields["owner"].initial = user.pk
-        elif not self.instance.pk:
-            self.fields["owner"].initial = user.pk
+        if not self.instance.pk and self.fields["owner"].queryset.filter(pk=user.pk).exists():
+            self.initial["owner"] = user.pk  # whoever registers a case owns it at first
         kind = self.instance.category.kind if self.instance.category_id else None
         for name, label in FIGURE_LABELS.get(kind, DEFAULT_FIGURE_LABELS).items():
             self.fields[name].label = label
+        # For the page's script: the figures' names for each kind of category.
+        self.figure_labels_by_kind = {
+            kind: {
+                name: str(label)
+                for name, label in FIGURE_LABELS.get(kind, DEFAULT_FIGURE_LABELS).items()
+            }
+            for kind in CategoryKind.values
+        }
         for name in ("people_affected", "people_helped", "amount_involved", "amount_recovered"):
             self.fields[name].widget.attrs["min"] = 0
             self.fields[name].required = False

@@ -9,6 +9,7 @@ from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import actions, exports, imports
@@ -308,10 +309,16 @@ def case_import(request):
             form.add_error("file", error)
         else:
             if not result.errors:
-                messages.success(request, _(
-                    "%(created)s cases imported; %(skipped)s rows were already imported "
-                    "and were skipped."
-                ) % {"created": result.created, "skipped": result.skipped})
+                text = ngettext(
+                    "%(count)s case imported.", "%(count)s cases imported.", result.created
+                ) % {"count": result.created}
+                if result.skipped:
+                    text += " " + ngettext(
+                        "%(count)s row had been imported before and was skipped.",
+                        "%(count)s rows had been imported before and were skipped.",
+                        result.skipped,
+                    ) % {"count": result.skipped}
+                messages.success(request, text)
                 return redirect("cases:list")
     return render(request, "cases/import.html", {
         "form": form, "result": result, "columns": imports.IMPORT_COLUMNS,

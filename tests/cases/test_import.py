@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from openpyxl import Workbook
 
+from cases import actions
 from cases.choices import CategoryKind, EventKind, RiskLevel, SchemeType, Source, Status
 from cases.imports import (
     IMPORT_COLUMNS,
@@ -359,13 +360,17 @@ def test_amounts_with_more_than_two_decimals_or_not_numbers_are_refused(owner, c
         row(source_reference="A", amount_involved="12.345"),
         row(source_reference="B", amount_involved="12,34"),
         row(source_reference="C", people_affected="3.5"),
+        row(source_reference="D", amount_involved="123456789012345678901234567890"),
     )
 
     result = import_cases(user=owner, upload=upload)
 
     assert errors_of(result) == [
         (2, "amount_involved"), (3, "amount_involved"), (4, "people_affected"),
+        (5, "amount_involved"),
     ]
+    assert "two decimal places" in result.errors[0].message
+    assert "too large" in result.errors[3].message
 
 
 def test_a_staff_member_cannot_import_a_row_for_another_district(
@@ -384,6 +389,18 @@ def test_a_staff_member_cannot_import_a_row_for_another_district(
     assert errors_of(result) == [(3, "district")]
     assert "Qingshan District" in result.errors[0].message
     assert Case.objects.count() == 0
+
+
+def test_a_district_no_longer_in_use_is_refused(city_supervisor, other_district, categories):
+    other_district.is_active = False
+    other_district.save()
+
+    result = import_cases(
+        user=city_supervisor, upload=csv_upload(row(district="qingshan", owner="x"))
+    )
+
+    assert errors_of(result) == [(2, "district")]
+    assert "no longer in use" in result.errors[0].message
 
 
 def test_a_city_supervisor_imports_into_several_districts_naming_the_owners(
@@ -563,6 +580,33 @@ def test_a_file_without_cases_says_so(owner, categories):
         import_cases(user=owner, upload=SimpleUploadedFile("list.csv", b"\xef\xbb\xbf\n\n"))
 
     assert "has no cases" in refused.value.messages[0]
+
+
+def test_rows_imported_by_someone_else_meanwhile_stop_the_import_cleanly(
+    owner, district, categories, monkeypatch
+):
+    # given a colleague saves a case with the same identifier just before the insert
+    import cases.imports
+
+    original = cases.imports.allocate_references
+
+    def colleague_first(count):
+        actions.register_case(user=owner, case=Case(
+            title="Saved meanwhile", category=categories[CategoryKind.WAGE_ARREARS],
+            district=district, risk_level=RiskLevel.HIGH, source=Source.ROLLING,
+            owner=owner, source_reference="KDL-001",
+        ))
+        return original(count)
+
+    monkeypatch.setattr(cases.imports, "allocate_references", colleague_first)
+
+    # when the import reaches the insert
+    with pytest.raises(ValidationError) as refused:
+        import_cases(user=owner, upload=csv_upload(row(), row(source_reference="KDL-002")))
+
+    # then it says what happened and leaves nothing half-imported
+    assert "at the same moment" in refused.value.messages[0]
+    assert not Case.objects.filter(source_reference="KDL-002").exists()
 
 
 # ---------------------------------------------------------------- who and how fast

@@ -289,3 +289,53 @@ def test_the_detail_query_count_does_not_grow_with_the_history(
     with django_assert_max_num_queries(14):
         response = client.get(case.get_absolute_url())
     assert response.status_code == 200
+
+
+# ---------------------------------------------------------------- import page
+def test_the_import_page_lists_each_wrong_row_and_imports_nothing(client_for, owner, categories):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    csv_text = (
+        "source_reference,title,category,district,risk_level,people_affected\n"
+        "INV-1,Good row,wage-arrears,kundulun,high,10\n"
+        "INV-2,Bad row,wage-arrears,atlantis,high,-3\n"
+    )
+    response = client_for(owner).post("/cases/import/", {
+        "file": SimpleUploadedFile("list.csv", csv_text.encode())})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Nothing was imported" in page and "atlantis" in page
+    assert not Case.objects.exists()
+
+
+def test_the_import_page_imports_a_good_file(client_for, owner, categories):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    csv_text = (
+        "source_reference,title,category,district,risk_level,people_affected\n"
+        "INV-1,Good row,wage-arrears,kundulun,high,10\n"
+    )
+    client = client_for(owner)
+    response = client.post("/cases/import/", {
+        "file": SimpleUploadedFile("list.csv", csv_text.encode())}, follow=True)
+    assert "1 case imported." in response.content.decode()
+    assert Case.objects.get().source_reference == "INV-1"
+
+
+def test_the_import_templates_download(client_for, owner):
+    client = client_for(owner)
+    assert client.get("/cases/import/template.csv")["Content-Type"].startswith("text/csv")
+    assert client.get("/cases/import/template.xlsx").status_code == 200
+
+
+def test_an_outsider_cannot_import_into_another_district(client_for, outsider, categories):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    csv_text = (
+        "source_reference,title,category,district,risk_level\n"
+        "INV-9,Sneaky,wage-arrears,kundulun,high\n"
+    )
+    response = client_for(outsider).post("/cases/import/", {
+        "file": SimpleUploadedFile("list.csv", csv_text.encode())})
+    assert response.status_code == 200
+    assert not Case.objects.exists()
