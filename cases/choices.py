@@ -94,6 +94,14 @@ class EventKind(models.TextChoices):
     TRANSITION = "transition", _("Status changed")
     FOLLOW_UP = "follow_up", _("Follow-up logged")
     ATTACHMENT = "attachment", _("Attachment added")
+    ESCALATED = "escalated", _("Escalated")
+    ORDER_ISSUED = "order_issued", _("Supervision order issued")
+    ORDER_ACKNOWLEDGED = "order_acknowledged", _("Supervision order acknowledged")
+    ORDER_ANSWERED = "order_answered", _("Supervision order answered")
+    ORDER_RETURNED = "order_returned", _("Supervision order returned")
+    ORDER_CLOSED = "order_closed", _("Supervision order closed")
+    EXTENSION_REQUESTED = "extension_requested", _("Deadline extension requested")
+    EXTENSION_DECIDED = "extension_decided", _("Deadline extension decided")
 
 
 class AttachmentKind(models.TextChoices):
@@ -122,3 +130,44 @@ DEFAULT_FIGURE_LABELS = {
     "amount_involved": _("Amount involved (CNY)"),
     "amount_recovered": _("Amount recovered (CNY)"),
 }
+
+
+class SupervisionLevel(models.TextChoices):
+    DISTRICT = "district", _("District-level supervision")
+    CITY = "city", _("City-level supervision")
+
+
+class OrderState(models.TextChoices):
+    ISSUED = "issued", _("Issued")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    ANSWERED = "answered", _("Answered")
+    RETURNED = "returned", _("Returned")
+    CLOSED = "closed", _("Closed")
+
+
+# An order waits for the district while it is in one of these states.
+ORDER_AWAITING_ANSWER = [OrderState.ISSUED, OrderState.ACKNOWLEDGED, OrderState.RETURNED]
+
+
+class ExtensionState(models.TextChoices):
+    PENDING = "pending", _("Waiting for a decision")
+    GRANTED = "granted", _("Granted")
+    REFUSED = "refused", _("Refused")
+
+
+class AlertKind(models.TextChoices):
+    """What a scheduled job claimed for a case (see ``CaseAlert``)."""
+
+    FOLLOW_UP_SOON = "follow_up_soon", _("Follow-up coming due")
+    FOLLOW_UP_OVERDUE = "follow_up_overdue", _("Follow-up overdue")
+    FOLLOW_UP_ESCALATION = "follow_up_escalation", _("Follow-up overdue: escalated")
+    TARGET_ESCALATION = "target_escalation", _("Target date passed: escalated")
+    ORDER_SOON = "order_soon", _("Supervision order coming due")
+    ORDER_OVERDUE = "order_overdue", _("Supervision order overdue")
+    ORDER_ESCALATION = "order_escalation", _("Supervision order overdue: escalated")
+
+
+class EscalationTrigger(models.TextChoices):
+    FOLLOW_UP = "follow_up", _("Follow-up overdue")
+    TARGET_DATE = "target_date", _("Target resolution date passed")
+    ORDER = "order", _("Supervision order overdue")

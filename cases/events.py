@@ -50,3 +50,12 @@ def attachment_added(*, case, user, attachment):
         data={"attachment": attachment.pk, "name": attachment.original_name,
               "size": attachment.size, "follow_up": attachment.follow_up_id},
     )
+
+
+def case_escalated(*, case, trigger, level, due_date, days_overdue, order=None):
+    """A scheduled job raised the case's escalation (no user: the system did it)."""
+    return CaseEvent.objects.create(
+        case=case, user=None, kind=EventKind.ESCALATED,
+        data={"trigger": trigger, "level": level, "due_date": due_date.isoformat(),
+              "days_overdue": days_overdue, "order": order.pk if order else None},
+    )

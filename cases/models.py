@@ -23,9 +23,15 @@ from cases.choices import (
     HousingStage,
     JudicialStage,
     RiskLevel,
+    ORDER_AWAITING_ANSWER,
+    AlertKind,
+    EscalationTrigger,
+    ExtensionState,
+    OrderState,
     SchemeType,
     Source,
     Status,
+    SupervisionLevel,
 )
 from riskdesk.access import ScopedQuerySet
 from riskdesk.models import District
@@ -158,6 +164,14 @@ class Case(models.Model):
         _("source reference"), max_length=64, blank=True,
         help_text=_("The row's identifier in an imported investigation list."),
     )
+    escalation_level = models.PositiveSmallIntegerField(
+        _("escalation level"), default=0,
+        help_text=_("0: none; 1: the district's supervisors; 2: the city's supervisors."),
+    )
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+    supervision_level = models.CharField(
+        _("supervision level"), max_length=10, choices=SupervisionLevel.choices, blank=True
+    )
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
@@ -203,6 +217,10 @@ class Case(models.Model):
             ),
             models.CheckConstraint(
                 name="%(app_label)s_%(class)s_source_valid", condition=Q(source__in=Source.values)
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_escalation_level_valid",
+                condition=Q(escalation_level__lte=2),
             ),
             # An imported row is identified by its source reference within its district.
             models.UniqueConstraint(
@@ -428,6 +446,10 @@ class Attachment(models.Model):
     follow_up = models.ForeignKey(
         FollowUp, on_delete=models.PROTECT, null=True, blank=True, related_name="attachments"
     )
+    order = models.ForeignKey(
+        "SupervisionOrder", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="attachments",
+    )
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("content type"), max_length=100)
@@ -505,3 +527,219 @@ class CaseEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("Case history is append-only: events are never deleted.")
+
+
+class EscalationRule(models.Model):
+    """After how many days overdue a case escalates, per risk level (admin-editable).
+
+    Level 1 notifies the district's supervisors, level 2 the city's.
+    """
+
+    risk_level = models.CharField(_("risk level"), max_length=10, choices=RiskLevel.choices)
+    level = models.PositiveSmallIntegerField(_("escalation level"))
+    days_overdue = models.PositiveSmallIntegerField(_("days overdue"))
+    working_days = models.BooleanField(
+        _("count working days"), default=False,
+        help_text=_("Count only working days (Chinese public holidays and make-up days)."),
+    )
+
+    class Meta:
+        ordering = ["risk_level", "level"]
+        verbose_name = _("escalation rule")
+        verbose_name_plural = _("escalation rules")
+        constraints = [
+            models.UniqueConstraint(
+                name="%(app_label)s_%(class)s_unique_level", fields=["risk_level", "level"]
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_level_valid", condition=Q(level__in=[1, 2])
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_risk_level_display()} {self.level}: {self.days_overdue}"
+
+
+class SecurityPeriod(models.Model):
+    """A named period (e.g. the National Two Sessions) with shorter follow-up intervals."""
+
+    name = models.CharField(_("name"), max_length=100)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    major_days = models.PositiveSmallIntegerField(_("interval for major cases (days)"), default=1)
+    high_days = models.PositiveSmallIntegerField(_("interval for high cases (days)"), default=3)
+
+    class Meta:
+        ordering = ["-starts_on"]
+        verbose_name = _("security period")
+        verbose_name_plural = _("security periods")
+        constraints = [
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_ends_after_start",
+                condition=Q(ends_on__gte=F("starts_on")),
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_days_positive",
+                condition=Q(major_days__gte=1) & Q(high_days__gte=1),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.starts_on} – {self.ends_on})"
+
+
+class SupervisionOrderQuerySet(ScopedQuerySet):
+    district_field = "case__district"
+
+    def awaiting_answer(self):
+        return self.filter(state__in=ORDER_AWAITING_ANSWER)
+
+    def overdue(self, today: date):
+        return self.awaiting_answer().filter(due_date__lt=today)
+
+
+class SupervisionOrder(models.Model):
+    """督办单: a supervisor's order on a case, with instructions and a deadline."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="orders")
+    level = models.CharField(_("level"), max_length=10, choices=SupervisionLevel.choices)
+    instructions = models.TextField(_("instructions"))
+    due_date = models.DateField(_("due date"))
+    original_due_date = models.DateField(_("original due date"))
+    state = models.CharField(
+        _("state"), max_length=15, choices=OrderState.choices, default=OrderState.ISSUED
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("issued by"),
+    )
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True,
+        blank=True, verbose_name=_("acknowledged by"),
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True,
+        blank=True, verbose_name=_("answered by"),
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    return_note = models.TextField(_("note on return"), blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True,
+        blank=True, verbose_name=_("closed by"),
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
+
+    objects = SupervisionOrderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        verbose_name = _("supervision order")
+        verbose_name_plural = _("supervision orders")
+        constraints = [
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_state_valid",
+                condition=Q(state__in=OrderState.values),
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_level_valid",
+                condition=Q(level__in=SupervisionLevel.values),
+            ),
+        ]
+        indexes = [
+            # reminders and escalation: orders waiting for an answer, by due date
+            models.Index(
+                name="cases_order_awaiting_due", fields=["due_date"],
+                condition=Q(state__in=ORDER_AWAITING_ANSWER),
+            ),
+            models.Index(name="cases_order_case", fields=["case", "-issued_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.case.reference} #{self.pk} ({self.get_level_display()})"
+
+    def get_absolute_url(self):
+        return reverse("cases:order", args=[self.case.reference, self.pk])
+
+    @property
+    def awaiting_answer(self) -> bool:
+        return self.state in ORDER_AWAITING_ANSWER
+
+    def is_overdue(self, today: date | None = None) -> bool:
+        return self.awaiting_answer and self.due_date < (today or timezone.localdate())
+
+
+class ExtensionRequest(models.Model):
+    """Staff ask for more time on an order; a supervisor grants or refuses it."""
+
+    order = models.ForeignKey(
+        SupervisionOrder, on_delete=models.PROTECT, related_name="extensions"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("requested by"),
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    reason = models.TextField(_("reason"))
+    requested_due_date = models.DateField(_("requested due date"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=ExtensionState.choices, default=ExtensionState.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True,
+        blank=True, verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("extension request")
+        verbose_name_plural = _("extension requests")
+        constraints = [
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_state_valid",
+                condition=Q(state__in=ExtensionState.values),
+            ),
+            # At most one request waits for a decision per order.
+            models.UniqueConstraint(
+                name="%(app_label)s_%(class)s_one_pending", fields=["order"],
+                condition=Q(state="pending"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.order_id}: {self.requested_due_date} ({self.get_state_display()})"
+
+
+class CaseAlert(models.Model):
+    """A claim by a scheduled job: this reminder or escalation step happened, once.
+
+    ``key`` names the unit of work, e.g. ``follow_up_overdue:case=42:due=2026-03-01`` or
+    ``target_escalation:case=42:due=2026-05-01:level=2``. Whoever inserts the row does the
+    work; a second run (or one running at the same moment) fails the insert and skips it.
+    """
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=AlertKind.choices)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="alerts")
+    order = models.ForeignKey(
+        SupervisionOrder, on_delete=models.PROTECT, null=True, blank=True, related_name="alerts"
+    )
+    trigger = models.CharField(
+        _("trigger"), max_length=15, choices=EscalationTrigger.choices, blank=True
+    )
+    due_date = models.DateField(_("due date"))
+    level = models.PositiveSmallIntegerField(_("level"), default=0)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("reminder or escalation")
+        verbose_name_plural = _("reminders and escalations")
+
+    def __str__(self):
+        return self.key

@@ -6,3 +6,30 @@ class Role(models.TextChoices):
     STAFF = "staff", _("District staff")
     SUPERVISOR = "supervisor", _("Supervisor")
     ADMIN = "admin", _("Administrator")
+
+
+class NoticeKind(models.TextChoices):
+    """Kinds of notices; each user chooses how each kind reaches them by e-mail."""
+
+    FOLLOW_UP_DUE = "follow_up_due", _("Follow-up coming due")
+    FOLLOW_UP_OVERDUE = "follow_up_overdue", _("Follow-up overdue")
+    ESCALATION = "escalation", _("Escalation")
+    ORDER_ISSUED = "order_issued", _("Supervision order issued")
+    ORDER_DUE = "order_due", _("Supervision order coming due")
+    ORDER_OVERDUE = "order_overdue", _("Supervision order overdue")
+    ORDER_UPDATE = "order_update", _("Supervision order answered, returned or closed")
+    EXTENSION = "extension", _("Deadline extension requested or decided")
+
+
+class Delivery(models.TextChoices):
+    IMMEDIATE = "immediate", _("E-mail at once")
+    DIGEST = "digest", _("In the daily digest")
+    OFF = "off", _("No e-mail (inbox only)")
+
+
+class EmailStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    DIGEST = "digest", _("Waiting for the digest")
+    SKIPPED = "skipped", _("Not e-mailed")

@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from riskdesk.access import ScopedQuerySet
-from riskdesk.choices import Role
+from riskdesk.choices import Delivery, EmailStatus, NoticeKind, Role
 
 
 class DistrictQuerySet(ScopedQuerySet):
@@ -75,3 +76,127 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user.get_username()} ({self.get_role_display()})"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """A notice in a user's inbox, and its e-mail's fate.
+
+    ``key`` identifies what the notice is about (e.g. ``case:42:follow_up_overdue:2026-03-01``);
+    it is unique per user, so a job that runs twice creates the notice once.
+    The text is rendered when shown, in the reader's language (``riskdesk.notify``).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=NoticeKind.choices)
+    key = models.CharField(_("key"), max_length=200)
+    params = models.JSONField(_("details"), default=dict, blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    email_status = models.CharField(
+        _("e-mail"), max_length=10, choices=EmailStatus.choices, default=EmailStatus.SKIPPED
+    )
+    email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
+    email_error = models.TextField(_("e-mail error"), blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            models.UniqueConstraint(
+                name="%(app_label)s_%(class)s_unique_user_key", fields=["user", "key"]
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_kind_valid", condition=Q(kind__in=NoticeKind.values)
+            ),
+        ]
+        indexes = [
+            # the unread count in the navigation, on every page
+            models.Index(
+                name="riskdesk_notification_unread", fields=["user"],
+                condition=Q(read_at__isnull=True),
+            ),
+            # the inbox, newest first
+            models.Index(name="riskdesk_notification_inbox", fields=["user", "-created_at"]),
+            # the daily digest's work queue
+            models.Index(
+                name="riskdesk_notification_digest", fields=["user"],
+                condition=Q(email_status="digest"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.kind} {self.key}"
+
+
+class NotificationSetting(models.Model):
+    """How one kind of notice reaches a user by e-mail (default: at once)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_settings"
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=NoticeKind.choices)
+    delivery = models.CharField(
+        _("e-mail"), max_length=10, choices=Delivery.choices, default=Delivery.IMMEDIATE
+    )
+
+    class Meta:
+        ordering = ["user", "kind"]
+        verbose_name = _("notification setting")
+        verbose_name_plural = _("notification settings")
+        constraints = [
+            models.UniqueConstraint(
+                name="%(app_label)s_%(class)s_unique_user_kind", fields=["user", "kind"]
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.kind}: {self.delivery}"
+
+
+class DigestClaim(models.Model):
+    """One row per user and day: whoever inserts it sends that day's digest, once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(_("day"))
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-day"]
+        verbose_name = _("daily digest")
+        verbose_name_plural = _("daily digests")
+        constraints = [
+            models.UniqueConstraint(
+                name="%(app_label)s_%(class)s_unique_user_day", fields=["user", "day"]
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.day}"
+
+
+class WorkingDayOverride(models.Model):
+    """An administrator's correction of the public-holiday calendar for one date."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_working_day = models.BooleanField(_("working day"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("working-day correction")
+        verbose_name_plural = _("working-day corrections")
+
+    def __str__(self):
+        return f"{self.date}: {'working' if self.is_working_day else 'day off'}"
