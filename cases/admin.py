@@ -11,10 +11,13 @@ from django.contrib import admin
 from cases.choices import CategoryKind
 from cases.models import (
     Case,
+    CaseAlert,
     Category,
+    EscalationRule,
     FollowUpInterval,
     MassVictimDetails,
     RealEstateDetails,
+    SecurityPeriod,
     WageArrearsDetails,
 )
 from riskdesk.access import scope_of
@@ -129,3 +132,37 @@ class CaseAdmin(ReadOnly, admin.ModelAdmin):
         """Only the details of the case's kind of category."""
         inline = DETAILS_INLINES.get(obj.category.kind) if obj is not None else None
         return [inline] if inline else []
+
+
+@admin.register(EscalationRule)
+class EscalationRuleAdmin(AdministratorsOnly, admin.ModelAdmin):
+    """After how many days overdue cases escalate, per risk level and level."""
+
+    list_display = ["risk_level", "level", "days_overdue", "working_days"]
+    list_editable = ["days_overdue", "working_days"]
+    list_filter = ["risk_level"]
+    ordering = ["risk_level", "level"]
+
+    def has_add_permission(self, request, *args):
+        return False  # the eight rules exist; their thresholds are edited
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["risk_level", "level"] if obj else []
+
+
+@admin.register(SecurityPeriod)
+class SecurityPeriodAdmin(AdministratorsOnly, admin.ModelAdmin):
+    list_display = ["name", "starts_on", "ends_on", "major_days", "high_days"]
+    date_hierarchy = "starts_on"
+    search_fields = ["name"]
+
+
+@admin.register(CaseAlert)
+class CaseAlertAdmin(ReadOnly, admin.ModelAdmin):
+    """What the scheduled jobs did: each reminder and escalation step, once."""
+
+    list_display = ["created_at", "kind", "case", "order", "due_date", "level"]
+    list_filter = ["kind", "trigger", "level"]
+    list_select_related = ["case", "order", "order__case"]
+    search_fields = ["case__reference", "key"]
+    date_hierarchy = "created_at"

@@ -46,6 +46,9 @@ class CaseFilterSet(filters.FilterSet):
         label=_("Target date passed"), method="filter_target_overdue",
         widget=forms.CheckboxInput,
     )
+    escalated = filters.BooleanFilter(
+        label=_("Escalated"), method="filter_escalated", widget=forms.CheckboxInput
+    )
     created = filters.DateFromToRangeFilter(
         label=_("Registered between"), field_name="created_at",
         widget=filters.widgets.DateRangeWidget(attrs={"type": "date"}),
@@ -91,6 +94,9 @@ class CaseFilterSet(filters.FilterSet):
 
     def filter_follow_up_overdue(self, queryset, name, value):
         return queryset.follow_up_overdue(timezone.localdate()) if value else queryset
+
+    def filter_escalated(self, queryset, name, value):
+        return queryset.filter(escalation_level__gt=0) if value else queryset
 
     def filter_target_overdue(self, queryset, name, value):
         return queryset.target_overdue(timezone.localdate()) if value else queryset

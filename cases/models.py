@@ -93,9 +93,16 @@ class FollowUpInterval(models.Model):
         return f"{self.get_risk_level_display()}: {self.days}"
 
     @classmethod
-    def days_for(cls, risk_level: str) -> int:
+    def days_for(cls, risk_level: str, on: date | None = None) -> int:
+        """The interval for the risk level; shorter for major and high cases when a
+        security period covers the day ``on``."""
         row = cls.objects.filter(risk_level=risk_level).values_list("days", flat=True).first()
-        return row or DEFAULT_INTERVAL_DAYS[RiskLevel(risk_level)]
+        days = row or DEFAULT_INTERVAL_DAYS[RiskLevel(risk_level)]
+        if on is not None and risk_level in (RiskLevel.MAJOR, RiskLevel.HIGH):
+            period = SecurityPeriod.objects.active(on).first()
+            if period is not None:
+                days = min(days, period.days_for(risk_level))
+        return days
 
 
 class ReferenceCounter(models.Model):
@@ -293,7 +300,7 @@ class Case(models.Model):
         return model.objects.filter(case=self).first()
 
     def next_due_after(self, day: date) -> date:
-        return day + timedelta(days=FollowUpInterval.days_for(self.risk_level))
+        return day + timedelta(days=FollowUpInterval.days_for(self.risk_level, on=day))
 
 
 class RealEstateDetails(models.Model):
@@ -560,6 +567,11 @@ class EscalationRule(models.Model):
         return f"{self.get_risk_level_display()} {self.level}: {self.days_overdue}"
 
 
+class SecurityPeriodQuerySet(models.QuerySet):
+    def active(self, day: date):
+        return self.filter(starts_on__lte=day, ends_on__gte=day).order_by("major_days")
+
+
 class SecurityPeriod(models.Model):
     """A named period (e.g. the National Two Sessions) with shorter follow-up intervals."""
 
@@ -568,6 +580,8 @@ class SecurityPeriod(models.Model):
     ends_on = models.DateField(_("ends on"))
     major_days = models.PositiveSmallIntegerField(_("interval for major cases (days)"), default=1)
     high_days = models.PositiveSmallIntegerField(_("interval for high cases (days)"), default=3)
+
+    objects = SecurityPeriodQuerySet.as_manager()
 
     class Meta:
         ordering = ["-starts_on"]
@@ -586,6 +600,9 @@ class SecurityPeriod(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.starts_on} – {self.ends_on})"
+
+    def days_for(self, risk_level: str) -> int | None:
+        return {RiskLevel.MAJOR: self.major_days, RiskLevel.HIGH: self.high_days}.get(risk_level)
 
 
 class SupervisionOrderQuerySet(ScopedQuerySet):

@@ -9,6 +9,7 @@ missing ``SECRET_KEY`` or ``ALLOWED_HOSTS`` stops start-up.
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -193,8 +194,25 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 360, minimum=1)
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-# Named periodic jobs; each is a sweep over database state (ARCHITECTURE.md, "Celery").
-CELERY_BEAT_SCHEDULE: dict = {}
+# Named periodic jobs; each is a sweep over database state (ARCHITECTURE.md, "Celery"),
+# cheap when nothing is due, and safe to run twice or late.
+SWEEP_SECONDS = env_int("SWEEP_SECONDS", 60, minimum=5)
+CELERY_BEAT_SCHEDULE = {
+    "send-follow-up-reminders": {
+        "task": "cases.tasks.send_follow_up_reminders", "schedule": SWEEP_SECONDS,
+    },
+    "escalate-overdue": {"task": "cases.tasks.escalate_overdue", "schedule": SWEEP_SECONDS},
+    "remind-supervision-orders": {
+        "task": "cases.tasks.remind_supervision_orders", "schedule": SWEEP_SECONDS,
+    },
+    "send-daily-digests": {
+        "task": "riskdesk.tasks.send_daily_digests",
+        "schedule": crontab(hour=env_int("DIGEST_HOUR", 8, minimum=0), minute=0),
+    },
+}
+# Reminders go out this many days before a follow-up or a supervision order is due.
+FOLLOW_UP_REMINDER_LEAD_DAYS = env_int("FOLLOW_UP_REMINDER_LEAD_DAYS", 2, minimum=0)
+ORDER_REMINDER_LEAD_DAYS = env_int("ORDER_REMINDER_LEAD_DAYS", 2, minimum=0)
 
 # Security headers. Cookies are marked secure and HSTS is sent when served over HTTPS,
 # which production is unless HTTPS=false says otherwise (e.g. a benchmark on loopback).
