@@ -16,18 +16,18 @@ from cases.choices import (
     DEFAULT_INTERVAL_DAYS,
     FIGURE_LABELS,
     OPEN_STATUSES,
+    ORDER_AWAITING_ANSWER,
+    AlertKind,
     AttachmentKind,
     CategoryKind,
+    EscalationTrigger,
     EventKind,
+    ExtensionState,
     FollowUpMethod,
     HousingStage,
     JudicialStage,
-    RiskLevel,
-    ORDER_AWAITING_ANSWER,
-    AlertKind,
-    EscalationTrigger,
-    ExtensionState,
     OrderState,
+    RiskLevel,
     SchemeType,
     Source,
     Status,
@@ -599,7 +599,7 @@ class SecurityPeriod(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.name} ({self.starts_on} – {self.ends_on})"
+        return f"{self.name} ({self.starts_on} to {self.ends_on})"
 
     def days_for(self, risk_level: str) -> int | None:
         return {RiskLevel.MAJOR: self.major_days, RiskLevel.HIGH: self.high_days}.get(risk_level)
