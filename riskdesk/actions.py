@@ -46,6 +46,10 @@ def check_membership(role, districts, city_wide):
         raise ValidationError(_("Choose either the whole city or a list of districts."))
     if role == Role.ADMIN and (districts or city_wide):
         raise ValidationError(_("An administrator sees every district: give no districts."))
+    if role == Role.ASSESSOR and (districts or city_wide):
+        raise ValidationError(
+            _("An assessor works for an agency and sees no district's data: give no districts.")
+        )
 
 
 @transaction.atomic

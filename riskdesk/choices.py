@@ -6,6 +6,7 @@ class Role(models.TextChoices):
     STAFF = "staff", _("District staff")
     SUPERVISOR = "supervisor", _("Supervisor")
     ADMIN = "admin", _("Administrator")
+    ASSESSOR = "assessor", _("Assessor agency staff")
 
 
 class NoticeKind(models.TextChoices):

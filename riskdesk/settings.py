@@ -205,6 +205,10 @@ CELERY_BEAT_SCHEDULE = {
     "remind-supervision-orders": {
         "task": "cases.tasks.remind_supervision_orders", "schedule": SWEEP_SECONDS,
     },
+    "remind-agency-renewals": {
+        "task": "assessments.tasks.remind_agency_renewals", "schedule": crontab(minute=5),
+    },
+    "expire-agencies": {"task": "assessments.tasks.expire_agencies", "schedule": crontab(minute=0)},
     "send-daily-digests": {
         "task": "riskdesk.tasks.send_daily_digests",
         "schedule": crontab(hour=env_int("DIGEST_HOUR", 8, minimum=0), minute=0),
@@ -231,6 +235,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SILENCED_SYSTEM_CHECKS = env_list("SILENCED_SYSTEM_CHECKS")
+
+# The public agency application form accepts this many applications per address an hour.
+AGENCY_APPLICATIONS_PER_HOUR = env_int("AGENCY_APPLICATIONS_PER_HOUR", 5, minimum=1)
 
 # Uploads (case attachments, agency documents).
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_MB", 20, minimum=1) * 1024 * 1024

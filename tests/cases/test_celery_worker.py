@@ -20,7 +20,7 @@ from riskdesk.models import Notification
 BROKER = os.environ.get("CELERY_BROKER_URL", "")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_real_worker_delivers_a_due_reminder_to_inbox_and_mailbox(make_case, owner, tmp_path):
     if not BROKER.startswith("redis") or connection.vendor != "postgresql":
         pytest.skip("needs Redis and PostgreSQL (run under .ci/run)")

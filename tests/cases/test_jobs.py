@@ -138,7 +138,7 @@ def test_working_days_rule_waits_out_the_spring_festival(make_case, district_sup
     assert Case.objects.get(pk=case.pk).escalation_level == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_sweeps_at_the_same_time_notify_once(categories, owner, district_supervisor):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL's concurrent transactions (run under .ci/run)")

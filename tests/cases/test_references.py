@@ -33,7 +33,7 @@ def test_a_number_is_never_handed_out_twice_even_after_an_import_batch(make_case
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_people_saving_at_the_same_moment_get_different_references(
     categories, owner
 ):

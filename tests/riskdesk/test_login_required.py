@@ -5,7 +5,7 @@ from django.urls import resolve
 
 from tests.urlwalk import walk
 
-PUBLIC = {"login", "healthz", "set_language", "admin:login"}
+PUBLIC = {"login", "healthz", "set_language", "admin:login", "agencies:apply"}
 LOGIN_PAGES = ("/accounts/login/", "/admin/login/")
 
 

@@ -1,7 +1,9 @@
 import sys
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from riskdesk.actions import save_user
 from riskdesk.choices import Role
@@ -22,6 +24,10 @@ class Command(BaseCommand):
             help="District code; repeat for a supervisor of several districts.",
         )
         parser.add_argument("--city", action="store_true", help="Supervisor of the whole city.")
+        parser.add_argument(
+            "--agency", metavar="CODE",
+            help="Assessors only: the unified social credit code of their (approved) agency.",
+        )
         parser.add_argument("--email")
         parser.add_argument("--name", help="Full name shown in the application.")
         parser.add_argument(
@@ -35,17 +41,33 @@ class Command(BaseCommand):
             password = sys.stdin.readline().rstrip("\r\n")
             if not password:
                 raise CommandError("No password was given on standard input.")
+        if options["agency"] and options["role"] != Role.ASSESSOR:
+            raise CommandError("Only an assessor works for an agency: use --role assessor.")
         try:
-            user, created = save_user(
-                options["username"],
-                role=options["role"],
-                district_codes=options["districts"],
-                city_wide=options["city"],
-                password=password,
-                email=options["email"],
-                full_name=options["name"],
-            )
+            with transaction.atomic():
+                user, created = save_user(
+                    options["username"],
+                    role=options["role"],
+                    district_codes=options["districts"],
+                    city_wide=options["city"],
+                    password=password,
+                    email=options["email"],
+                    full_name=options["name"],
+                )
+                if options["agency"]:
+                    link_agency(user, options["agency"])
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
         verb = "Created" if created else "Updated"
         self.stdout.write(self.style.SUCCESS(f"{verb} {user.username} ({options['role']})."))
+
+
+def link_agency(user, code):
+    """Link the assessor to an agency through the app that keeps the registry
+    (``AppConfig.link_agency_member``); the core app knows no agencies itself."""
+    for config in apps.get_app_configs():
+        link = getattr(config, "link_agency_member", None)
+        if callable(link):
+            link(user, code)
+            return
+    raise ValidationError("No installed app keeps a registry of agencies.")

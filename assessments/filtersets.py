@@ -1,0 +1,83 @@
+import django_filters as filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from assessments.choices import (
+    AgencyStatus,
+    DecisionLevel,
+    DecisionStatus,
+    DecisionType,
+    Grade,
+)
+from assessments.models import Agency, Decision
+from riskdesk.models import District
+
+
+class DecisionFilterSet(filters.FilterSet):
+    """The decision list's filters, applied to the user's already scoped decisions."""
+
+    q = filters.CharFilter(label=_("Search"), method="search")
+    status = filters.MultipleChoiceFilter(label=_("Status"), choices=DecisionStatus.choices,
+                                          widget=forms.CheckboxSelectMultiple)
+    decision_type = filters.MultipleChoiceFilter(
+        label=_("Type"), choices=DecisionType.choices, widget=forms.CheckboxSelectMultiple)
+    level = filters.ChoiceFilter(label=_("Level"), choices=DecisionLevel.choices)
+    district = filters.ModelMultipleChoiceFilter(
+        label=_("District"), queryset=District.objects.none(),
+        widget=forms.CheckboxSelectMultiple)
+    grade = filters.MultipleChoiceFilter(
+        label=_("Risk grade"), field_name="assessment__grade", choices=Grade.choices,
+        widget=forms.CheckboxSelectMultiple)
+    key_sensitive = filters.BooleanFilter(
+        label=_("Key sensitive only"), method="filter_key_sensitive", widget=forms.CheckboxInput)
+    flagged = filters.BooleanFilter(
+        label=_("Flagged assessments"), method="filter_flagged", widget=forms.CheckboxInput)
+    year = filters.NumberFilter(label=_("Year"), field_name="planned_date", lookup_expr="year")
+
+    class Meta:
+        model = Decision
+        fields = []
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["district"].queryset = District.objects.for_user(user).active()
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(title__icontains=value) | Q(description__icontains=value)
+                               | Q(department__name_zh__icontains=value)
+                               | Q(department__name_en__icontains=value)) if value else queryset
+
+    def filter_key_sensitive(self, queryset, name, value):
+        return queryset.filter(key_sensitive=True) if value else queryset
+
+    def filter_flagged(self, queryset, name, value):
+        return queryset.filter(assessment__flagged=True) if value else queryset
+
+
+class AgencyFilterSet(filters.FilterSet):
+    q = filters.CharFilter(label=_("Search"), method="search")
+    status = filters.MultipleChoiceFilter(label=_("Status"), choices=AgencyStatus.choices,
+                                          widget=forms.CheckboxSelectMultiple)
+    scope = filters.MultipleChoiceFilter(
+        label=_("Declared scope"), field_name="scopes__decision_type",
+        choices=DecisionType.choices, widget=forms.CheckboxSelectMultiple, distinct=True)
+    expiring_within = filters.NumberFilter(
+        label=_("Expiring within (days)"), method="filter_expiring", min_value=0,
+        max_value=3650)
+
+    class Meta:
+        model = Agency
+        fields = []
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(name__icontains=value) | Q(credit_code__icontains=value)
+                               | Q(reference__icontains=value)) if value else queryset
+
+    def filter_expiring(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.expiring_within(int(value), timezone.localdate())

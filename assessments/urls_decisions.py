@@ -1,0 +1,25 @@
+from django.urls import path
+
+from assessments import views
+
+app_name = "decisions"
+urlpatterns = [
+    path("", views.decision_list, name="list"),
+    path("new/", views.decision_create, name="create"),
+    path("<int:pk>/", views.decision_detail, name="detail"),
+    path("<int:pk>/assessment/start/", views.decision_start, name="start"),
+    path("<int:pk>/assessment/agency/", views.decision_assign, name="assign"),
+    path("<int:pk>/assessment/notice/", views.record_notice, name="notice"),
+    path("<int:pk>/assessment/risks/", views.record_risk, name="risk"),
+    path("<int:pk>/assessment/expert-review/", views.record_expert_review, name="expert_review"),
+    path("<int:pk>/assessment/survey/", views.record_survey, name="survey"),
+    path("<int:pk>/assessment/report/", views.upload_report, name="report_upload"),
+    path("<int:pk>/assessment/report/download/", views.report_download, name="report"),
+    path("<int:pk>/assessment/conclude/", views.conclude, name="conclude"),
+    path("<int:pk>/assessment/score/", views.score, name="score"),
+    path("<int:pk>/decided/", views.mark_decided, name="decided"),
+    path("<int:pk>/outcome/", views.record_outcome, name="outcome"),
+    path("<int:pk>/cases/", views.link_case, name="link_case"),
+    path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("<int:pk>/comment/", views.comment, name="comment"),
+]

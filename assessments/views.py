@@ -1,0 +1,434 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from assessments import actions, forms
+from assessments.choices import AgencyStatus, AgencyStep, DecisionStatus
+from assessments.filtersets import AgencyFilterSet, DecisionFilterSet
+from assessments.models import Agency, AgencyDocument, Decision, RiskItem, Training
+from riskdesk.access import scope_of
+from riskdesk.choices import Role
+
+PAGE_SIZES = (10, 25, 50, 100)
+
+
+def paginate(request, queryset):
+    try:
+        per_page = int(request.GET.get("per_page", 25))
+    except ValueError:
+        per_page = 25
+    per_page = per_page if per_page in PAGE_SIZES else 25
+    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {"page": page, "per_page": per_page, "page_sizes": PAGE_SIZES,
+            "query": query.urlencode()}
+
+
+def add_errors(form, error: ValidationError):
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def scoped_decision(request, pk):
+    return get_object_or_404(Decision.objects.for_user(request.user).with_related(), pk=pk)
+
+
+def _signed_in_role(request, *roles):
+    if scope_of(request.user).role not in roles:
+        raise Http404
+
+
+# ---------------------------------------------------------------- decisions
+@require_GET
+def decision_list(request):
+    scoped = Decision.objects.for_user(request.user)
+    filterset = DecisionFilterSet(request.GET or None, queryset=scoped, user=request.user)
+    # "decisions assessed / of which caused a stability problem" (one query)
+    figures = scoped.filter(assessment__status="concluded").aggregate(
+        assessed=Count("id", distinct=True),
+        caused=Count("id", filter=Q(caused_cases__isnull=False), distinct=True))
+    return render(request, "assessments/decision_list.html", {
+        "filterset": filterset, **paginate(request, filterset.qs.with_related()),
+        "can_register": actions.can_register(request.user), "figures": figures,
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def decision_create(request):
+    if not actions.can_register(request.user):
+        raise PermissionDenied
+    form = forms.DecisionForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            decision = actions.register_decision(user=request.user, decision=form.instance)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Decision registered."))
+            return redirect(decision)
+    return render(request, "assessments/decision_form.html", {"form": form})
+
+
+def timeline(decision):
+    return decision.events.select_related("user").order_by("-at", "-id")
+
+
+@require_GET
+def decision_detail(request, pk):
+    decision = scoped_decision(request, pk)
+    user = request.user
+    assessment = decision.assessment_or_none
+    context = {"decision": decision, "assessment": assessment, "timeline": timeline(decision),
+               "can_manage": actions.can_manage(user, decision),
+               "can_comment": actions.can_comment(user, decision),
+               "caused_cases": decision.caused_cases.all(), "forms": {}}
+    f = context["forms"]
+    if context["can_manage"] and decision.status == DecisionStatus.REGISTERED:
+        f["start"] = forms.StartAssessmentForm()
+    if context["can_manage"] and decision.status not in (
+            DecisionStatus.DECIDED, DecisionStatus.IMPLEMENTED, DecisionStatus.WITHDRAWN):
+        f["withdraw"] = forms.NoteForm(prefix="withdraw")
+    if context["can_manage"] and decision.status == DecisionStatus.ASSESSED:
+        f["decided"] = forms.DecidedForm(initial={"decided_on": timezone.localdate()})
+    if context["can_manage"] and decision.status == DecisionStatus.DECIDED:
+        f["outcome"] = forms.OutcomeForm()
+    if context["can_manage"] and decision.status in (DecisionStatus.DECIDED,
+                                                     DecisionStatus.IMPLEMENTED):
+        f["link_case"] = forms.LinkCaseForm()
+    if context["can_comment"]:
+        f["comment"] = forms.NoteForm(prefix="comment")
+    if assessment is not None:
+        context["risks"] = list(assessment.risks.all())
+        context["matrix"] = assessment.risk_matrix()
+        context["notice"] = getattr(assessment, "notice", None)
+        context["review"] = getattr(assessment, "expert_review", None)
+        context["survey"] = getattr(assessment, "survey", None)
+        if actions.can_record(user, assessment):
+            f["notice"] = forms.NoticeForm(instance=context["notice"])
+            f["risk"] = forms.RiskForm()
+            f["expert"] = forms.ExpertReviewForm(instance=context["review"])
+            f["survey"] = forms.SurveyForm(instance=context["survey"])
+            f["report"] = forms.ReportForm()
+            f["conclude"] = forms.ConclusionForm()
+        if context["can_manage"] and assessment.status == "in_progress":
+            f["assign"] = forms.AssignForm()
+        if actions.can_score(user, assessment):
+            f["score"] = forms.ScoreForm(initial={"quality_score": assessment.quality_score,
+                                                  "comment": assessment.quality_comment})
+    return render(request, "assessments/decision_detail.html", context)
+
+
+def _post(request, pk, form_class, run, done, *, files=False, prefix=None):
+    """One small POST action on a decision: validate the form, run the action, report."""
+    decision = scoped_decision(request, pk)
+    form = form_class(request.POST, request.FILES if files else None, prefix=prefix)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect(decision)
+    try:
+        run(decision, form.cleaned_data, form)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done)
+    return redirect(decision)
+
+
+def _assessment(decision):
+    assessment = decision.assessment_or_none
+    if assessment is None:
+        raise ValidationError(_("The assessment has not been started."))
+    return assessment
+
+
+@require_POST
+def decision_start(request, pk):
+    def run(decision, data, form):
+        actions.start_assessment(user=request.user, decision=decision,
+                                 assessor_kind=data["assessor_kind"], agency=data.get("agency"))
+    return _post(request, pk, forms.StartAssessmentForm, run, _("Assessment started."))
+
+
+@require_POST
+def decision_assign(request, pk):
+    def run(decision, data, form):
+        actions.assign_agency(user=request.user, assessment=_assessment(decision),
+                              agency=data["agency"])
+    return _post(request, pk, forms.AssignForm, run, _("Agency assigned."))
+
+
+@require_POST
+def record_notice(request, pk):
+    def run(decision, data, form):
+        actions.record_notice(user=request.user, assessment=_assessment(decision),
+                              notice=form.save(commit=False))
+    return _post(request, pk, forms.NoticeForm, run, _("Public notice recorded."))
+
+
+@require_POST
+def record_risk(request, pk):
+    def run(decision, data, form):
+        actions.record_risk(user=request.user, assessment=_assessment(decision),
+                            risk=RiskItem(**data))
+    return _post(request, pk, forms.RiskForm, run, _("Risk recorded."))
+
+
+@require_POST
+def record_expert_review(request, pk):
+    def run(decision, data, form):
+        actions.record_expert_review(user=request.user, assessment=_assessment(decision),
+                                     review=form.save(commit=False))
+    return _post(request, pk, forms.ExpertReviewForm, run, _("Expert review recorded."))
+
+
+@require_POST
+def record_survey(request, pk):
+    def run(decision, data, form):
+        actions.record_survey(user=request.user, assessment=_assessment(decision),
+                              survey=form.save(commit=False))
+    return _post(request, pk, forms.SurveyForm, run, _("Survey recorded."))
+
+
+@require_POST
+def upload_report(request, pk):
+    def run(decision, data, form):
+        actions.upload_report(user=request.user, assessment=_assessment(decision),
+                              upload=data["report"])
+    return _post(request, pk, forms.ReportForm, run, _("Report uploaded."), files=True)
+
+
+@require_POST
+def conclude(request, pk):
+    def run(decision, data, form):
+        actions.conclude(user=request.user, assessment=_assessment(decision),
+                         grade=data["grade"], recommendation=data["recommendation"],
+                         mitigation=data["mitigation"], upload=data.get("report"))
+    return _post(request, pk, forms.ConclusionForm, run, _("Assessment concluded."), files=True)
+
+
+@require_POST
+def score(request, pk):
+    def run(decision, data, form):
+        actions.score_assessment(user=request.user, assessment=_assessment(decision),
+                                 score=data["quality_score"], comment=data["comment"])
+    return _post(request, pk, forms.ScoreForm, run, _("Score saved."))
+
+
+@require_POST
+def mark_decided(request, pk):
+    def run(decision, data, form):
+        actions.mark_decided(user=request.user, decision=decision,
+                             decided_on=data["decided_on"], note=data["note"])
+    return _post(request, pk, forms.DecidedForm, run, _("Decision marked decided."))
+
+
+@require_POST
+def record_outcome(request, pk):
+    def run(decision, data, form):
+        actions.record_outcome(user=request.user, decision=decision,
+                               implemented=data["implemented"], note=data["note"])
+    return _post(request, pk, forms.OutcomeForm, run, _("Outcome recorded."))
+
+
+@require_POST
+def link_case(request, pk):
+    def run(decision, data, form):
+        actions.link_case(user=request.user, decision=decision, reference=data["reference"])
+    return _post(request, pk, forms.LinkCaseForm, run, _("Case linked."))
+
+
+@require_POST
+def withdraw(request, pk):
+    def run(decision, data, form):
+        actions.withdraw(user=request.user, decision=decision, note=data["note"])
+    return _post(request, pk, forms.NoteForm, run, _("Decision withdrawn."), prefix="withdraw")
+
+
+@require_POST
+def comment(request, pk):
+    def run(decision, data, form):
+        actions.comment(user=request.user, decision=decision, note=data["note"])
+    return _post(request, pk, forms.NoteForm, run, _("Comment added."), prefix="comment")
+
+
+@require_GET
+def report_download(request, pk):
+    decision = scoped_decision(request, pk)
+    assessment = decision.assessment_or_none
+    if assessment is None or not assessment.report:
+        raise Http404
+    response = FileResponse(assessment.report.open("rb"), as_attachment=True,
+                            filename=assessment.report_name,
+                            content_type=assessment.report_content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# ---------------------------------------------------------------- agencies
+def client_ip(request) -> str:
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def agency_apply(request):
+    form = forms.ApplicationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        ip = client_ip(request)
+        try:
+            actions.check_throttle(ip)
+        except ValidationError as error:
+            unchecked = forms.ApplicationForm(initial=request.POST.dict())
+            return render(request, "assessments/apply.html",
+                          {"form": unchecked, "throttled": error.messages[0]}, status=429)
+        actions.count_application(ip)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                agency = actions.apply(actions.Application(
+                    agency=form.save(commit=False), scope=data["scope"],
+                    departments=list(data["departments"]), experts=data["experts"],
+                    uploads=data.get("documents") or []))
+            except ValidationError as error:
+                add_errors(form, error)
+            else:
+                return render(request, "assessments/apply_done.html", {"agency": agency})
+    return render(request, "assessments/apply.html", {"form": form})
+
+
+def _registry_user(request):
+    scope = scope_of(request.user)
+    if not (scope.is_admin or scope.is_supervisor or scope.role == Role.ASSESSOR):
+        raise Http404
+
+
+@require_GET
+def agency_list(request):
+    _registry_user(request)
+    scoped = Agency.objects.for_user(request.user)
+    filterset = AgencyFilterSet(request.GET or None, queryset=scoped)
+    agencies = filterset.qs.prefetch_related("scopes").order_by("name")
+    queue = None
+    if actions.is_admin(request.user):
+        queue = list(scoped.filter(status__in=[AgencyStatus.SUBMITTED,
+                                               AgencyStatus.UNDER_REVIEW]).order_by("submitted_at"))
+    return render(request, "assessments/agency_list.html", {
+        "filterset": filterset, **paginate(request, agencies), "queue": queue,
+        "today": timezone.localdate(),
+    })
+
+
+def scoped_agency(request, pk):
+    _registry_user(request)
+    return get_object_or_404(Agency.objects.for_user(request.user), pk=pk)
+
+
+@require_GET
+def agency_detail(request, pk):
+    agency = scoped_agency(request, pk)
+    steps = actions.allowed_steps(request.user, agency)
+    assessments = agency.assessments.select_related("decision").filter(
+        decision__in=Decision.objects.for_user(request.user))
+    return render(request, "assessments/agency_detail.html", {
+        "agency": agency, "steps": [(s, AgencyStep(s).label) for s in steps],
+        "step_form": forms.AgencyStepForm() if steps else None,
+        "violation_form": forms.ViolationForm() if actions.is_admin(request.user) else None,
+        "assessments": assessments,
+        "violations": agency.violations.select_related("red_line", "recorded_by"),
+        "events": agency.events.select_related("user"),
+        "experts": agency.experts.all(), "documents": agency.documents.all(),
+        "departments": agency.related_departments.all(),
+        "is_admin": actions.is_admin(request.user),
+    })
+
+
+@require_POST
+def agency_step(request, pk, step):
+    agency = scoped_agency(request, pk)
+    form = forms.AgencyStepForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Every step needs a note; a rejection needs its reason."))
+        return redirect(agency)
+    try:
+        actions.agency_step(user=request.user, agency=agency, step=step,
+                            note=form.cleaned_data["note"],
+                            valid_until=form.cleaned_data.get("valid_until"),
+                            suspended_until=form.cleaned_data.get("suspended_until"))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Registry updated."))
+    return redirect(agency)
+
+
+@require_POST
+def agency_violation(request, pk):
+    agency = scoped_agency(request, pk)
+    form = forms.ViolationForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect(agency)
+    try:
+        actions.record_violation(user=request.user, agency=agency, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Violation recorded and its consequence applied."))
+    return redirect(agency)
+
+
+@require_GET
+def agency_document(request, pk, doc):
+    agency = scoped_agency(request, pk)
+    if not actions.is_admin(request.user):
+        raise Http404
+    document = get_object_or_404(AgencyDocument, agency=agency, pk=doc)
+    response = FileResponse(document.file.open("rb"), as_attachment=True,
+                            filename=document.original_name, content_type=document.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# ---------------------------------------------------------------- trainings
+@require_GET
+def training_list(request):
+    if scope_of(request.user).role is None:
+        raise Http404
+    from assessments.models import Attendance
+
+    trainings = Training.objects.prefetch_related(
+        Prefetch("attendees", queryset=Attendance.objects.select_related("agency", "district")))
+    return render(request, "assessments/training_list.html", {
+        "trainings": trainings, "can_add": actions.is_admin(request.user)})
+
+
+@require_http_methods(["GET", "POST"])
+def training_create(request):
+    if not actions.is_admin(request.user):
+        raise Http404
+    form = forms.TrainingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.record_training(user=request.user, training=form.instance,
+                                    attendees=form.cleaned_data["attendees"])
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Training session recorded."))
+            return redirect("trainings:list")
+    return render(request, "assessments/training_form.html", {"form": form})
