@@ -13,7 +13,10 @@ class CasesConfig(AppConfig):
         from riskdesk.context_processors import NavItem
 
         if scope.role in (Role.STAFF, Role.SUPERVISOR, Role.ADMIN):
-            return [NavItem(_("Cases"), reverse("cases:list"), "cases")]
+            return [
+                NavItem(_("Cases"), reverse("cases:list"), "cases"),
+                NavItem(_("Supervision"), reverse("supervision:list"), "supervision"),
+            ]
         return []
 
     def seed_demo(self, stdout):

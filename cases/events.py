@@ -59,3 +59,75 @@ def case_escalated(*, case, trigger, level, due_date, days_overdue, order=None):
         data={"trigger": trigger, "level": level, "due_date": due_date.isoformat(),
               "days_overdue": days_overdue, "order": order.pk if order else None},
     )
+
+
+# ---------------------------------------------------------------- supervision orders
+# Every order event carries ``"order": <pk>``, so an order's own timeline is the case's
+# events with that key (scheduled escalations of an order carry it too).
+
+
+def order_issued(*, case, user, order, supervision_level=None):
+    """``supervision_level`` is [old, new] when issuing raised the case's level."""
+    data = {
+        "order": order.pk, "level": order.level, "due_date": order.due_date.isoformat(),
+        "instructions": order.instructions,
+    }
+    if supervision_level:
+        data["supervision_level"] = list(supervision_level)
+    return CaseEvent.objects.create(case=case, user=user, kind=EventKind.ORDER_ISSUED, data=data)
+
+
+def order_acknowledged(*, case, user, order, from_state):
+    return CaseEvent.objects.create(
+        case=case, user=user, kind=EventKind.ORDER_ACKNOWLEDGED,
+        data={"order": order.pk, "from": from_state},
+    )
+
+
+def order_answered(*, case, user, order, attachments=()):
+    return CaseEvent.objects.create(
+        case=case, user=user, kind=EventKind.ORDER_ANSWERED,
+        data={
+            "order": order.pk, "answer": order.answer,
+            "attachments": [{"id": a.pk, "name": a.original_name} for a in attachments],
+        },
+    )
+
+
+def order_returned(*, case, user, order, note):
+    return CaseEvent.objects.create(
+        case=case, user=user, kind=EventKind.ORDER_RETURNED,
+        data={"order": order.pk, "note": note},
+    )
+
+
+def order_closed(*, case, user, order, note, supervision_level=None):
+    """``supervision_level`` is [old, new] when closing lowered the case's level."""
+    data = {"order": order.pk, "note": note}
+    if supervision_level:
+        data["supervision_level"] = list(supervision_level)
+    return CaseEvent.objects.create(case=case, user=user, kind=EventKind.ORDER_CLOSED, data=data)
+
+
+def extension_requested(*, case, user, order, extension):
+    return CaseEvent.objects.create(
+        case=case, user=user, kind=EventKind.EXTENSION_REQUESTED,
+        data={
+            "order": order.pk, "extension": extension.pk,
+            "due_date": order.due_date.isoformat(),
+            "requested_due_date": extension.requested_due_date.isoformat(),
+            "reason": extension.reason,
+        },
+    )
+
+
+def extension_decided(*, case, user, order, extension, old_due_date):
+    return CaseEvent.objects.create(
+        case=case, user=user, kind=EventKind.EXTENSION_DECIDED,
+        data={
+            "order": order.pk, "extension": extension.pk, "state": extension.state,
+            "due_date": old_due_date.isoformat(),
+            "requested_due_date": extension.requested_due_date.isoformat(),
+            "note": extension.decision_note,
+        },
+    )

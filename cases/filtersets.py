@@ -1,12 +1,12 @@
 import django_filters as filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.choices import RiskLevel, Status
+from cases.choices import ExtensionState, OrderState, RiskLevel, Status, SupervisionLevel
 from cases.forms import UserChoiceField, owners_in_scope
-from cases.models import Case, Category
+from cases.models import Case, Category, ExtensionRequest, SupervisionOrder
 from riskdesk.models import District
 
 
@@ -100,3 +100,62 @@ class CaseFilterSet(filters.FilterSet):
 
     def filter_target_overdue(self, queryset, name, value):
         return queryset.target_overdue(timezone.localdate()) if value else queryset
+
+
+class SupervisionOrderFilterSet(filters.FilterSet):
+    """The supervision list's filters, applied to the user's already scoped orders."""
+
+    q = filters.CharFilter(
+        label=_("Search"), method="search", help_text=_("Case reference or title"),
+    )
+    state = filters.MultipleChoiceFilter(
+        label=_("State"), choices=OrderState.choices, widget=forms.CheckboxSelectMultiple
+    )
+    level = filters.ChoiceFilter(
+        label=_("Level"), choices=SupervisionLevel.choices, empty_label=_("Any level")
+    )
+    overdue = filters.BooleanFilter(
+        label=_("Overdue"), method="filter_overdue", widget=forms.CheckboxInput
+    )
+    pending_extension = filters.BooleanFilter(
+        label=_("More time requested"), method="filter_pending_extension",
+        widget=forms.CheckboxInput,
+    )
+    district = filters.ModelMultipleChoiceFilter(
+        label=_("District"), field_name="case__district", queryset=District.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    o = filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=[
+            ("due_date", "due_date"), ("issued_at", "issued"), ("case__reference", "case"),
+            ("state", "state"), ("level", "level"),
+        ],
+    )
+
+    class Meta:
+        model = SupervisionOrder
+        fields = []
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["district"].queryset = District.objects.for_user(user).active()
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(case__reference__icontains=value) | Q(case__title__icontains=value)
+        )
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.overdue(timezone.localdate()) if value else queryset
+
+    def filter_pending_extension(self, queryset, name, value):
+        if not value:
+            return queryset
+        pending = ExtensionRequest.objects.filter(
+            order=OuterRef("pk"), state=ExtensionState.PENDING
+        )
+        return queryset.filter(Exists(pending))

@@ -4,8 +4,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.actions import EDITABLE_FIELDS
-from cases.choices import DEFAULT_FIGURE_LABELS, FIGURE_LABELS, CategoryKind
+from cases.actions import EDITABLE_FIELDS, order_levels
+from cases.choices import DEFAULT_FIGURE_LABELS, FIGURE_LABELS, CategoryKind, SupervisionLevel
 from cases.models import (
     Case,
     Category,
@@ -227,4 +227,95 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("Investigation list"),
         help_text=_("A .csv or .xlsx file with the columns of the template."),
+    )
+
+
+# ---------------------------------------------------------------- supervision orders
+class IssueOrderForm(forms.Form):
+    """Issue a supervision order. Both levels validate; the action refuses a city-level
+    order from a district supervisor with a clear message, and the page offers only the
+    levels this user may issue."""
+
+    level = forms.ChoiceField(label=_("Level"), choices=SupervisionLevel.choices)
+    instructions = forms.CharField(
+        label=_("Instructions"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000,
+        help_text=_("What the district must do, and what the answer must show."),
+    )
+    due_date = forms.DateField(label=_("Answer due by"), widget=DateInput())
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        levels = order_levels(user)
+        self.fields["level"].widget.choices = [
+            (value, label) for value, label in SupervisionLevel.choices if value in levels
+        ]
+        if levels:
+            self.initial.setdefault("level", levels[-1])
+
+
+class AcknowledgeOrderForm(forms.Form):
+    """No fields: acknowledging is one button (the form carries refusals)."""
+
+
+class AnswerOrderForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Answer"), widget=forms.Textarea(attrs={"rows": 4}), max_length=8000,
+        help_text=_("What was done, and what came of it."),
+    )
+    files = MultipleFileField(
+        label=_("Attachments"), required=False,
+        help_text=_("PDF, Word, Excel, JPG or PNG; several files at once are fine."),
+    )
+
+
+class CloseOrderForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000,
+        required=False,
+    )
+
+
+class ReturnOrderForm(forms.Form):
+    note = forms.CharField(
+        label=_("What is missing"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000,
+        help_text=_("The district sees this and must acknowledge and answer again."),
+    )
+
+
+class ExtensionRequestForm(forms.Form):
+    requested_due_date = forms.DateField(label=_("New due date"), widget=DateInput())
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+
+
+class ExtensionDecisionForm(forms.Form):
+    """Two buttons, ``decision=grant`` and ``decision=refuse``, share the note."""
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("grant", _("Grant")), ("refuse", _("Refuse"))],
+        widget=forms.HiddenInput,
+    )
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000,
+        required=False,
+    )
+
+
+ORDER_STEP_FORMS = {
+    "acknowledge": AcknowledgeOrderForm,
+    "answer": AnswerOrderForm,
+    "extension": ExtensionRequestForm,
+    "close": CloseOrderForm,
+    "return": ReturnOrderForm,
+    "decide": ExtensionDecisionForm,
+}
+
+
+def order_step_form(step, order, data=None, files=None):
+    """The form of one step on one order; ids carry the order's number, so several
+    orders' forms live on the case page without clashing."""
+    return ORDER_STEP_FORMS[step](
+        data, files, prefix=step, auto_id=f"id_order{order.pk}_%s"
     )

@@ -679,7 +679,7 @@ class SupervisionOrder(models.Model):
         return f"{self.case.reference} #{self.pk} ({self.get_level_display()})"
 
     def get_absolute_url(self):
-        return reverse("cases:order", args=[self.case.reference, self.pk])
+        return reverse("supervision:order", args=[self.pk])
 
     @property
     def awaiting_answer(self) -> bool:

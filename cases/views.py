@@ -1,10 +1,12 @@
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,17 +15,26 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import actions, exports, imports
-from cases.choices import EventKind, Status
-from cases.filtersets import CaseFilterSet
+from cases.choices import (
+    EscalationTrigger,
+    EventKind,
+    ExtensionState,
+    OrderState,
+    Status,
+    SupervisionLevel,
+)
+from cases.filtersets import CaseFilterSet, SupervisionOrderFilterSet
 from cases.forms import (
     AttachmentForm,
     CaseForm,
     FollowUpForm,
     ImportForm,
+    IssueOrderForm,
     TransitionForm,
     details_forms,
+    order_step_form,
 )
-from cases.models import Attachment, Case, FollowUp
+from cases.models import Attachment, Case, CaseEvent, ExtensionRequest, FollowUp, SupervisionOrder
 
 PAGE_SIZES = (10, 25, 50, 100)
 
@@ -178,12 +189,16 @@ def case_edit(request, reference):
 # ---------------------------------------------------------------- the case page
 def timeline(case):
     """The case's history, newest first, with labels resolved for display."""
+    return timeline_entries(case.events.select_related("user").order_by("-at", "-id"))
+
+
+def timeline_entries(events):
     field_labels = {f.name: f.verbose_name for f in Case._meta.fields}
     for model in ("real_estate", "wage_arrears", "mass_victim"):
         related = Case._meta.get_field(model).related_model
         field_labels.update({f.name: f.verbose_name for f in related._meta.fields})
     entries = []
-    for event in case.events.select_related("user").order_by("-at", "-id"):
+    for event in events:
         data = event.data or {}
         entry = {"event": event, "kind": event.kind, "data": data}
         if event.kind == EventKind.EDITED:
@@ -194,6 +209,10 @@ def timeline(case):
         elif event.kind == EventKind.TRANSITION:
             entry["from_label"] = _status_label(data.get("from"))
             entry["to_label"] = _status_label(data.get("to"))
+        elif event.kind in ORDER_EVENT_KINDS or (
+            event.kind == EventKind.ESCALATED and data.get("order")
+        ):
+            entry.update(_order_entry(event.kind, data))
         entries.append(entry)
     return entries
 
@@ -202,28 +221,43 @@ def _status_label(value):
     return Status(value).label if value in Status.values else value
 
 
-@require_GET
-def case_detail(request, reference):
-    case = scoped_case(request, reference)
-    can_work = actions.can_work_on(request.user, case) and case.is_open
+def case_page_context(request, case, *, issue_form=None, bound=None):
+    """Everything the case page shows. ``issue_form`` and ``bound`` (an order's step form
+    with its refusal: ``(order_pk, step, form)``) re-show a refused form where it was."""
+    user = request.user
+    can_work = actions.can_work_on(user, case) and case.is_open
     follow_ups = case.follow_ups.select_related("created_by").prefetch_related(
         Prefetch("attachments", queryset=Attachment.objects.order_by("id"))
     )
-    context = {
+    today = timezone.localdate()
+    orders = with_order_details(
+        case.orders.select_related(*ORDER_PEOPLE).order_by("-issued_at", "-id")
+    )
+    can_issue = actions.can_issue_order(user, case)
+    if can_issue and issue_form is None:
+        issue_form = IssueOrderForm(user=user, prefix="issue")
+    return {
         "case": case,
         "details": case.details(),
         "labels": case.figure_labels(),
         "timeline": timeline(case),
         "follow_ups": follow_ups,
         "attachments": case.attachments.select_related("uploaded_by", "follow_up"),
-        "transitions": actions.allowed_transitions(request.user, case),
+        "transitions": actions.allowed_transitions(user, case),
         "transition_form": TransitionForm(),
         "can_work": can_work,
         "follow_up_form": FollowUpForm(case=case) if can_work else None,
         "attachment_form": AttachmentForm() if can_work else None,
-        "today": timezone.localdate(),
+        "order_panels": [order_panel(user, order, today, bound=bound) for order in orders],
+        "issue_form": issue_form if can_issue else None,
+        "today": today,
     }
-    return render(request, "cases/detail.html", context)
+
+
+@require_GET
+def case_detail(request, reference):
+    case = scoped_case(request, reference)
+    return render(request, "cases/detail.html", case_page_context(request, case))
 
 
 @require_POST
@@ -238,7 +272,7 @@ def case_transition(request, reference, name):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("Status changed to \u201c%(status)s\u201d.") % {
+        messages.success(request, _("Status changed to “%(status)s”.") % {
             "status": case.get_status_display()
         })
     return redirect(case)
@@ -336,3 +370,253 @@ def import_template(request, suffix):
         )
     response["Content-Disposition"] = f'attachment; filename="riskdesk-import-template.{suffix}"'
     return response
+
+
+# ---------------------------------------------------------------- supervision orders
+ORDER_EVENT_KINDS = {
+    EventKind.ORDER_ISSUED, EventKind.ORDER_ACKNOWLEDGED, EventKind.ORDER_ANSWERED,
+    EventKind.ORDER_RETURNED, EventKind.ORDER_CLOSED, EventKind.EXTENSION_REQUESTED,
+    EventKind.EXTENSION_DECIDED,
+}
+# The people an order's page names, read with the order in one query.
+ORDER_PEOPLE = ("issued_by", "acknowledged_by", "answered_by", "closed_by")
+
+
+def _choice_label(choices, value):
+    return choices(value).label if value in choices.values else (value or "")
+
+
+def _order_entry(kind, data):
+    """Labels for an order event in a timeline (the data keeps raw values)."""
+    entry = {"order_event": True}
+    if kind == EventKind.ORDER_ISSUED:
+        entry["level_label"] = _choice_label(SupervisionLevel, data.get("level"))
+    if kind == EventKind.EXTENSION_DECIDED:
+        entry["granted"] = data.get("state") == ExtensionState.GRANTED
+    if kind == EventKind.ESCALATED:
+        entry["trigger_label"] = _choice_label(EscalationTrigger, data.get("trigger"))
+    if data.get("supervision_level"):
+        old, new = data["supervision_level"]
+        entry["supervision_change"] = (
+            _choice_label(SupervisionLevel, old), _choice_label(SupervisionLevel, new)
+        )
+    return entry
+
+
+def with_order_details(queryset):
+    """Orders with their extension requests and answer files: two queries in all."""
+    return queryset.prefetch_related(
+        Prefetch("extensions", queryset=ExtensionRequest.objects.select_related(
+            "requested_by", "decided_by")),
+        # with the case: an attachment's address names the case's reference
+        Prefetch("attachments", queryset=Attachment.objects.select_related("case")
+                 .order_by("id")),
+    )
+
+
+def scoped_order(request, pk):
+    """The order if its case is in the user's scope, else 404."""
+    queryset = SupervisionOrder.objects.for_user(request.user).select_related(
+        "case", "case__district", "case__owner", *ORDER_PEOPLE
+    )
+    return get_object_or_404(with_order_details(queryset), pk=pk)
+
+
+@dataclass
+class OrderPanel:
+    """One order as a page shows it, with the forms of the steps this user may take."""
+
+    order: SupervisionOrder
+    overdue: bool
+    extended: bool
+    extensions: list
+    pending: ExtensionRequest | None
+    attachments: list
+    forms: dict = field(default_factory=dict)
+
+
+def order_panel(user, order, today, *, bound=None):
+    extensions = list(order.extensions.all())  # prefetched: no query per order
+    pending = next((e for e in extensions if e.state == ExtensionState.PENDING), None)
+    forms = {
+        step: order_step_form(step, order)
+        for step in actions.allowed_order_steps(user, order, pending=pending)
+    }
+    if bound is not None and bound[0] == order.pk:
+        forms[bound[1]] = bound[2]  # the refused form, with its message, where it was
+    return OrderPanel(
+        order=order, overdue=order.is_overdue(today),
+        extended=order.due_date != order.original_due_date, extensions=extensions,
+        pending=pending, attachments=list(order.attachments.all()), forms=forms,
+    )
+
+
+def order_timeline(order):
+    """The order's own steps (and its escalations), newest first."""
+    events = CaseEvent.objects.filter(case_id=order.case_id, data__order=order.pk)
+    return timeline_entries(events.select_related("user").order_by("-at", "-id"))
+
+
+@require_GET
+def order_list(request):
+    scoped = SupervisionOrder.objects.for_user(request.user)
+    filterset = SupervisionOrderFilterSet(request.GET or None, queryset=scoped,
+                                          user=request.user)
+    pending = ExtensionRequest.objects.filter(order=OuterRef("pk"),
+                                              state=ExtensionState.PENDING)
+    orders = filterset.qs.select_related("case", "case__district", "issued_by").annotate(
+        has_pending_extension=Exists(pending)
+    )
+    if not (filterset.is_bound and filterset.form.is_valid()
+            and filterset.form.cleaned_data.get("o")):
+        # Open orders first, soonest due first; closed ones after them.
+        closed_last = models.Case(
+            models.When(state=OrderState.CLOSED, then=models.Value(1)),
+            default=models.Value(0), output_field=models.IntegerField(),
+        )
+        orders = orders.order_by(closed_last, "due_date", "id")
+    try:
+        per_page = int(request.GET.get("per_page", 25))
+    except ValueError:
+        per_page = 25
+    per_page = per_page if per_page in PAGE_SIZES else 25
+    page = Paginator(orders, per_page).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "cases/orders.html", {
+        "filterset": filterset,
+        "page": page,
+        "query": query.urlencode(),
+        "per_page": per_page,
+        "page_sizes": PAGE_SIZES,
+        "today": timezone.localdate(),
+    })
+
+
+def order_page_context(request, order, *, bound=None):
+    return {
+        "order": order,
+        "case": order.case,
+        "panel": order_panel(request.user, order, timezone.localdate(), bound=bound),
+        "timeline": order_timeline(order),
+        "today": timezone.localdate(),
+    }
+
+
+@require_GET
+def order_detail(request, pk):
+    order = scoped_order(request, pk)
+    return render(request, "cases/order.html", order_page_context(request, order))
+
+
+@require_GET
+def order_redirect(request, reference, pk):
+    """``SupervisionOrder.get_absolute_url()`` (used in notices): the order's page."""
+    order = get_object_or_404(
+        SupervisionOrder.objects.for_user(request.user), pk=pk, case__reference=reference
+    )
+    return redirect("supervision:order", pk=order.pk)
+
+
+@require_POST
+def order_issue(request, reference):
+    case = scoped_case(request, reference)
+    refusal = actions.issue_order_refusal(request.user, case)
+    if refusal:
+        # The page shows no issue form to this user: say why at the top of it.
+        messages.error(request, refusal)
+        return redirect(case)
+    form = IssueOrderForm(request.POST, user=request.user, prefix="issue")
+    if form.is_valid():
+        try:
+            order = actions.issue_order(user=request.user, case=case, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Supervision order issued, due %(date)s.") % {
+                "date": order.due_date.isoformat()})
+            return redirect(f"{case.get_absolute_url()}#order-{order.pk}")
+    return render(request, "cases/detail.html", case_page_context(request, case,
+                                                                   issue_form=form))
+
+
+def _order_step(request, pk, step, run, done):
+    """One small POST step on an order: validate the form, run the action. A refusal is
+    shown next to the form it came from (the case page or the order's page)."""
+    order = scoped_order(request, pk)
+    form = order_step_form(step, order, request.POST, request.FILES)
+    from_case = request.POST.get("back") == "case"
+    if form.is_valid():
+        try:
+            said = run(order, form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, said or done)
+            if from_case:
+                return redirect(f"{order.case.get_absolute_url()}#order-{order.pk}")
+            return redirect("supervision:order", pk=order.pk)
+    bound = (order.pk, step, form)
+    if from_case:
+        return render(request, "cases/detail.html",
+                      case_page_context(request, order.case, bound=bound))
+    return render(request, "cases/order.html", order_page_context(request, order, bound=bound))
+
+
+@require_POST
+def order_acknowledge(request, pk):
+    def run(order, data):
+        actions.acknowledge_order(user=request.user, order=order)
+    return _order_step(request, pk, "acknowledge", run, _("Order acknowledged."))
+
+
+@require_POST
+def order_answer(request, pk):
+    def run(order, data):
+        actions.answer_order(user=request.user, order=order, answer=data["answer"],
+                             uploads=data.get("files") or [])
+    return _order_step(request, pk, "answer", run, _("Answer sent to the supervisor."))
+
+
+@require_POST
+def order_close(request, pk):
+    def run(order, data):
+        actions.close_order(user=request.user, order=order, note=data["note"])
+    return _order_step(request, pk, "close", run, _("Order closed."))
+
+
+@require_POST
+def order_return(request, pk):
+    def run(order, data):
+        actions.return_order(user=request.user, order=order, note=data["note"])
+    return _order_step(request, pk, "return", run,
+                       _("Order sent back: the district must answer again."))
+
+
+@require_POST
+def extension_request(request, pk):
+    def run(order, data):
+        actions.request_extension(user=request.user, order=order, reason=data["reason"],
+                                  requested_due_date=data["requested_due_date"])
+    return _order_step(request, pk, "extension", run,
+                       _("Request for more time sent to the supervisor."))
+
+
+@require_POST
+def extension_decide(request, pk, extension):
+    # The request must be this order's, and the order in the user's scope: else 404.
+    target = get_object_or_404(
+        ExtensionRequest.objects.filter(order__in=SupervisionOrder.objects.for_user(request.user)),
+        order_id=pk, pk=extension,
+    )
+
+    def run(order, data):
+        grant = data["decision"] == "grant"
+        actions.decide_extension(user=request.user, request=target, grant=grant,
+                                 note=data["note"])
+        if grant:
+            return _("More time granted: the order is now due %(date)s.") % {
+                "date": target.requested_due_date.isoformat()}
+        return _("Request for more time refused; the due date stays %(date)s.") % {
+            "date": order.due_date.isoformat()}
+    return _order_step(request, pk, "decide", run, _("Decision recorded."))

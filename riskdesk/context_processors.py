@@ -1,10 +1,12 @@
 from dataclasses import dataclass
+from functools import partial
 
 from django.apps import apps
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from riskdesk.access import scope_of
+from riskdesk.notify import unread_count
 
 
 @dataclass(frozen=True)
@@ -21,8 +23,13 @@ def navigation(request):
     """
     user = getattr(request, "user", None)
     scope = scope_of(user)
+    inbox = {}
+    if user is not None and user.is_authenticated:
+        # A callable: templates call it when they show the badge, so pages that do not
+        # (the admin site) run no query.
+        inbox = {"unread_notifications": partial(_unread, request)}
     if scope.role is None:
-        return {"nav_items": [], "scope": scope}
+        return {"nav_items": [], "scope": scope, **inbox}
     items = [NavItem(_("Home"), reverse("home"), "")]
     for config in apps.get_app_configs():
         contribute = getattr(config, "navigation", None)
@@ -31,4 +38,13 @@ def navigation(request):
     if scope.is_admin:
         items.append(NavItem(_("Administration"), reverse("admin:index"), "admin"))
     current = request.path.strip("/").split("/", 1)[0]
-    return {"nav_items": items, "nav_current": current, "scope": scope}
+    return {"nav_items": items, "nav_current": current, "scope": scope, **inbox}
+
+
+def _unread(request) -> int:
+    """The unread count for the inbox badge: one COUNT per request, however many
+    templates are rendered with the request."""
+    cached = getattr(request, "_riskdesk_unread", None)
+    if cached is None:
+        cached = request._riskdesk_unread = unread_count(request.user)
+    return cached

@@ -4,13 +4,22 @@
 or two jobs at the same moment, create it once. The e-mail follows the user's choice for
 that kind of notice: at once (a Celery task, after the transaction commits), in the daily
 digest, or not at all. Texts are rendered when read, in the reader's language.
+
+The inbox and the settings page use the small functions at the end (``unread_count``,
+``mark_read``, ``mark_all_read``, ``deliveries_for``, ``save_deliveries``).
 """
 
+import hashlib
+import logging
+
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from riskdesk.choices import Delivery, EmailStatus, NoticeKind
 from riskdesk.models import Notification, NotificationSetting
+
+log = logging.getLogger(__name__)
 
 # One sentence per kind; params are filled in when the notice is shown or e-mailed.
 TEXTS = {
@@ -34,12 +43,23 @@ TEXTS = {
     ),
 }
 
+KEY_MAX_LENGTH = Notification._meta.get_field("key").max_length
+
+
+def fit_key(key: str) -> str:
+    """The key, shortened to fit the column without making two different keys one."""
+    if len(key) <= KEY_MAX_LENGTH:
+        return key
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    return f"{key[: KEY_MAX_LENGTH - len(digest) - 1]}#{digest}"
+
 
 def render(notification) -> str:
     """The notice's sentence in the active language; never fails on missing params."""
     template = TEXTS.get(notification.kind)
     params = {"ref": "", "title": "", "date": "", "level": "", "reason": "", "state": ""}
-    params.update(notification.params or {})
+    if isinstance(notification.params, dict):
+        params.update(notification.params)
     if template is None:
         return notification.get_kind_display()
     try:
@@ -56,10 +76,12 @@ def delivery_for(user, kind) -> str:
 def notify(user, *, kind, key, params=None, url="") -> Notification | None:
     """Create the notice unless this user already has one with this key.
 
-    Returns the new notification, or None when it existed (nothing is sent twice).
+    Returns the new notification, or None when it existed (nothing is sent twice) or the
+    user is inactive (they get nothing).
     """
-    if not user.is_active:
+    if user is None or not user.is_active:
         return None
+    key = fit_key(key)
     delivery = delivery_for(user, kind) if user.email else Delivery.OFF
     status = {
         Delivery.IMMEDIATE: EmailStatus.PENDING,
@@ -68,13 +90,67 @@ def notify(user, *, kind, key, params=None, url="") -> Notification | None:
     try:
         with transaction.atomic():
             notification = Notification.objects.create(
-                user=user, kind=kind, key=key[:200], params=params or {}, url=url,
+                user=user, kind=kind, key=key, params=params or {}, url=url,
                 email_status=status,
             )
     except IntegrityError:
         return None  # this user already has this notice
     if status == EmailStatus.PENDING:
-        from riskdesk.tasks import send_notification_email
-
-        transaction.on_commit(lambda: send_notification_email.delay(notification.pk))
+        transaction.on_commit(lambda: _enqueue_email(notification.pk))
     return notification
+
+
+def _enqueue_email(notification_id: int) -> None:
+    """Queue the e-mail; a broker that is down must not undo or fail the committed work.
+
+    The notice stays pending and ``riskdesk.tasks.send_pending_emails`` queues it later.
+    """
+    from riskdesk.tasks import send_notification_email
+
+    try:
+        send_notification_email.delay(notification_id)
+    except Exception:  # the broker's errors vary by transport (kombu, redis, OSError)
+        log.exception("Could not queue the e-mail for notification %s", notification_id)
+
+
+# ---------------------------------------------------------------- the inbox
+def unread_count(user) -> int:
+    """Unread notices of ``user``: one COUNT on the partial index of unread notices."""
+    return Notification.objects.filter(user=user).unread().count()
+
+
+def mark_read(notification) -> bool:
+    """Mark one notice read; False when it already was."""
+    now = timezone.now()
+    done = Notification.objects.filter(pk=notification.pk).unread().update(read_at=now)
+    if done:
+        notification.read_at = now
+    return bool(done)
+
+
+def mark_all_read(user) -> int:
+    """Mark every unread notice of ``user`` read; returns how many."""
+    return Notification.objects.filter(user=user).unread().update(read_at=timezone.now())
+
+
+# ---------------------------------------------------------------- settings
+def deliveries_for(user) -> dict[str, str]:
+    """How each kind of notice reaches ``user``: {kind: delivery}, every kind present."""
+    chosen = dict(
+        NotificationSetting.objects.filter(user=user).values_list("kind", "delivery")
+    )
+    return {kind: chosen.get(kind, Delivery.IMMEDIATE) for kind in NoticeKind.values}
+
+
+def save_deliveries(user, deliveries: dict[str, str]) -> None:
+    """Save the user's choice per kind (one row per kind, in one statement)."""
+    rows = [
+        NotificationSetting(user=user, kind=kind, delivery=Delivery(delivery))
+        for kind, delivery in deliveries.items()
+        if kind in NoticeKind.values
+    ]
+    with transaction.atomic():
+        NotificationSetting.objects.bulk_create(
+            rows, update_conflicts=True, unique_fields=["user", "kind"],
+            update_fields=["delivery"],
+        )

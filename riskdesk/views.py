@@ -1,14 +1,23 @@
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponseServerError, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from riskdesk import health
+from riskdesk import health, notify
 from riskdesk.access import scope_of
-from riskdesk.models import District
+from riskdesk.choices import Delivery, NoticeKind
+from riskdesk.models import District, Notification
 
 
 def home(request):
@@ -54,3 +63,94 @@ def error_page(template, status):
         return render(request, template, status=status)
 
     return view
+
+
+# ---------------------------------------------------------------- notifications
+INBOX_PAGE_SIZES = (10, 25, 50, 100)
+INBOX_FILTERS = (("all", gettext_lazy("All")), ("unread", gettext_lazy("Unread")))
+
+
+def safe_next(request, url: str, fallback: str) -> str:
+    """``url`` if it stays on this site, else ``fallback`` (no open redirects)."""
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return fallback
+
+
+@require_GET
+def notification_list(request):
+    """The signed-in user's notices, newest first; ``?show=unread`` for unread only."""
+    show = request.GET.get("show")
+    show = show if show in dict(INBOX_FILTERS) else "all"
+    notices = Notification.objects.filter(user=request.user)
+    if show == "unread":
+        notices = notices.unread()
+    try:
+        per_page = int(request.GET.get("per_page", 25))
+    except ValueError:
+        per_page = 25
+    per_page = per_page if per_page in INBOX_PAGE_SIZES else 25
+    page = Paginator(notices.order_by("-created_at", "-id"), per_page).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "riskdesk/notifications.html", {
+        "page": page,
+        "entries": [(notice, notify.render(notice)) for notice in page.object_list],
+        "show": show,
+        "filters": INBOX_FILTERS,
+        "query": query.urlencode(),
+        "per_page": per_page,
+        "page_sizes": INBOX_PAGE_SIZES,
+    })
+
+
+@require_POST
+def notification_read(request, pk):
+    """Mark one of the user's notices read, then go to what it is about.
+
+    With a ``next`` field (the "Mark as read" button) go back there instead.
+    """
+    notice = get_object_or_404(Notification, pk=pk, user=request.user)
+    notify.mark_read(notice)
+    inbox = reverse("notifications")
+    if "next" in request.POST:
+        return redirect(safe_next(request, request.POST["next"], inbox))
+    return redirect(safe_next(request, notice.url, inbox))
+
+
+@require_POST
+def notification_read_all(request):
+    count = notify.mark_all_read(request.user)
+    if count:
+        messages.success(request, ngettext(
+            "%(count)s notice marked as read.", "%(count)s notices marked as read.", count
+        ) % {"count": count})
+    inbox = reverse("notifications")
+    return redirect(safe_next(request, request.POST.get("next", ""), inbox))
+
+
+class NotificationSettingsForm(forms.Form):
+    """One choice of e-mail delivery per kind of notice."""
+
+    def __init__(self, *args, initial_deliveries, **kwargs):
+        super().__init__(*args, **kwargs)
+        for kind in NoticeKind:
+            self.fields[kind.value] = forms.ChoiceField(
+                label=kind.label, choices=Delivery.choices, widget=forms.RadioSelect,
+                initial=initial_deliveries[kind.value],
+            )
+
+
+@require_http_methods(["GET", "POST"])
+def notification_settings(request):
+    current = notify.deliveries_for(request.user)
+    form = NotificationSettingsForm(request.POST or None, initial_deliveries=current)
+    if request.method == "POST" and form.is_valid():
+        notify.save_deliveries(request.user, form.cleaned_data)
+        messages.success(request, _("Your notification settings were saved."))
+        return redirect("notification_settings")
+    return render(request, "riskdesk/notification_settings.html", {"form": form})
