@@ -1,12 +1,18 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.forms.models import BaseInlineFormSet
+from django.template.defaultfilters import truncatechars
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from riskdesk import notify
 from riskdesk.actions import check_membership
-from riskdesk.models import District, Membership
+from riskdesk.calendar import WorkingCalendar
+from riskdesk.choices import EmailStatus
+from riskdesk.models import District, Membership, Notification, WorkingDayOverride
 
 
 @admin.register(District)
@@ -59,3 +65,72 @@ class RiskDeskUserAdmin(UserAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # people leave: deactivate them, their history stays attributed
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """Read-only: what was notified, and what became of each e-mail (failures included)."""
+
+    list_display = [
+        "created_at", "user", "kind", "text", "email_status", "email_attempts",
+        "short_error", "emailed_at", "read_at",
+    ]
+    list_filter = ["email_status", "kind"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "user__email", "key"]
+    date_hierarchy = "created_at"
+    fields = [
+        "user", "kind", "text", "key", "params", "url", "created_at", "read_at",
+        "email_status", "email_attempts", "email_error", "emailed_at",
+    ]
+    readonly_fields = fields
+    actions = ["send_again"]
+
+    @admin.display(description=_("text"))
+    def text(self, obj):
+        return notify.render(obj)
+
+    @admin.display(description=_("e-mail error"))
+    def short_error(self, obj):
+        return truncatechars(obj.email_error, 80) or "-"
+
+    @admin.action(description=_("Send the failed e-mails again"))
+    def send_again(self, request, queryset):
+        ids = list(
+            queryset.filter(email_status=EmailStatus.FAILED, user__is_active=True)
+            .exclude(user__email="").values_list("pk", flat=True)
+        )
+        Notification.objects.filter(pk__in=ids).update(
+            email_status=EmailStatus.PENDING, email_attempts=0
+        )
+        for pk in ids:
+            transaction.on_commit(lambda pk=pk: notify.enqueue_email(pk))
+        self.message_user(request, ngettext(
+            "%(count)s e-mail queued again.", "%(count)s e-mails queued again.", len(ids)
+        ) % {"count": len(ids)}, messages.SUCCESS)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WorkingDayOverride)
+class WorkingDayOverrideAdmin(admin.ModelAdmin):
+    """Corrections of the public-holiday calendar, e.g. a new year's schedule announced
+    before the ``holidays`` package knows it."""
+
+    list_display = ["date", "is_working_day", "calendar_says", "note"]
+    list_filter = ["is_working_day"]
+    search_fields = ["note"]
+    date_hierarchy = "date"
+    fields = ["date", "is_working_day", "note"]
+
+    @admin.display(description=_("without the correction"), boolean=True)
+    def calendar_says(self, obj):
+        """Whether the public-holiday calendar alone makes the date a working day."""
+        return WorkingCalendar(overrides={}).is_working_day(obj.date)

@@ -96,11 +96,11 @@ def notify(user, *, kind, key, params=None, url="") -> Notification | None:
     except IntegrityError:
         return None  # this user already has this notice
     if status == EmailStatus.PENDING:
-        transaction.on_commit(lambda: _enqueue_email(notification.pk))
+        transaction.on_commit(lambda: enqueue_email(notification.pk))
     return notification
 
 
-def _enqueue_email(notification_id: int) -> None:
+def enqueue_email(notification_id: int) -> None:
     """Queue the e-mail; a broker that is down must not undo or fail the committed work.
 
     The notice stays pending and ``riskdesk.tasks.send_pending_emails`` queues it later.

@@ -209,6 +209,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assessments.tasks.remind_agency_renewals", "schedule": crontab(minute=5),
     },
     "expire-agencies": {"task": "assessments.tasks.expire_agencies", "schedule": crontab(minute=0)},
+    "send-pending-emails": {
+        "task": "riskdesk.tasks.send_pending_emails", "schedule": crontab(minute="*/15"),
+    },
     "send-daily-digests": {
         "task": "riskdesk.tasks.send_daily_digests",
         "schedule": crontab(hour=env_int("DIGEST_HOUR", 8, minimum=0), minute=0),

@@ -147,7 +147,8 @@ class NotificationSettingsForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def notification_settings(request):
     current = notify.deliveries_for(request.user)
-    form = NotificationSettingsForm(request.POST or None, initial_deliveries=current)
+    data = request.POST if request.method == "POST" else None
+    form = NotificationSettingsForm(data, initial_deliveries=current)
     if request.method == "POST" and form.is_valid():
         notify.save_deliveries(request.user, form.cleaned_data)
         messages.success(request, _("Your notification settings were saved."))

@@ -368,7 +368,7 @@ def test_the_case_page_query_count_does_not_grow_with_the_orders(
     for user in (owner, district_supervisor):
         client = client_for(user)
         client.get(case.get_absolute_url())
-        with django_assert_max_num_queries(14):
+        with django_assert_max_num_queries(15):
             response = client.get(case.get_absolute_url())
         assert len(response.context["order_panels"]) == orders
 
@@ -504,7 +504,7 @@ def test_the_order_page_query_count_does_not_grow_with_its_steps(
                                  note="")
     client = client_for(district_supervisor)
     client.get(f"/supervision/{order.pk}/")
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         response = client.get(f"/supervision/{order.pk}/")
     assert len(response.context["timeline"]) == 1 + 5 * rounds
 

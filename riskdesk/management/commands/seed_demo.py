@@ -6,7 +6,8 @@ from django.db import transaction
 
 from riskdesk import demo
 from riskdesk.actions import save_user
-from riskdesk.models import District
+from riskdesk.choices import Role
+from riskdesk.models import District, Membership
 
 
 class Command(BaseCommand):
@@ -39,6 +40,15 @@ class Command(BaseCommand):
         for username, role, codes, city_wide, _name in demo.USERS:
             where = "whole city" if city_wide else (", ".join(codes) or "everything")
             self.stdout.write(f"  {role:<11} {username:<20} {where}")
+        # Roles the domain apps add (the assessor agencies' staff).
+        listed = {username for username, *_rest in demo.USERS}
+        for username in (
+            Membership.objects.filter(role=Role.ASSESSOR, user__is_active=True)
+            .exclude(user__username__in=listed)
+            .values_list("user__username", flat=True)
+        ):
+            role = Role.ASSESSOR.value
+            self.stdout.write(f"  {role:<11} {username:<20} its agency's assignments")
 
     def seed_districts(self):
         created = 0
