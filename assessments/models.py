@@ -723,10 +723,6 @@ class Survey(models.Model):
         return f"{self.assessment} {self.method}"
 
 
-class DecisionEventQuerySet(AppendOnlyQuerySet):
-    pass
-
-
 class DecisionEvent(AppendOnly):
     """The append-only history of a decision and its assessment."""
 
@@ -740,7 +736,7 @@ class DecisionEvent(AppendOnly):
     note = models.TextField(_("note"), blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
 
-    objects = DecisionEventQuerySet.as_manager()
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-id"]

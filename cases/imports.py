@@ -9,6 +9,7 @@ twice. Problems with the file itself (type, size, encoding, headers) raise
 """
 
 import codecs
+import contextlib
 import csv
 import io
 import re
@@ -549,10 +550,8 @@ def _date(value) -> date | None:
     text = _text(value)
     match = DATE_RE.fullmatch(text)
     if match:
-        try:
+        with contextlib.suppress(ValueError):  # e.g. 2026-02-30: reported below
             return date(*(int(part) for part in match.groups()))
-        except ValueError:
-            pass
     raise _Bad(
         _("“%(value)s” is not a date: write it as YYYY-MM-DD, e.g. 2026-09-30.")
         % {"value": text}
