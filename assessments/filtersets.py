@@ -1,6 +1,6 @@
 import django_filters as filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -10,8 +10,10 @@ from assessments.choices import (
     DecisionStatus,
     DecisionType,
     Grade,
+    Recommendation,
 )
 from assessments.models import Agency, Decision
+from cases.filtersets import date_range
 from riskdesk.models import District
 
 
@@ -30,6 +32,13 @@ class DecisionFilterSet(filters.FilterSet):
     grade = filters.MultipleChoiceFilter(
         label=_("Risk grade"), field_name="assessment__grade", choices=Grade.choices,
         widget=forms.CheckboxSelectMultiple)
+    recommendation = filters.MultipleChoiceFilter(
+        label=_("Recommendation"), field_name="assessment__recommendation",
+        choices=Recommendation.choices, widget=forms.CheckboxSelectMultiple)
+    assessed = date_range(_("Assessment concluded between"), "assessment__concluded_at")
+    caused_problem = filters.BooleanFilter(
+        label=_("Later caused a stability problem"), method="filter_caused_problem",
+        widget=forms.CheckboxInput)
     key_sensitive = filters.BooleanFilter(
         label=_("Key sensitive only"), method="filter_key_sensitive", widget=forms.CheckboxInput)
     flagged = filters.BooleanFilter(
@@ -52,6 +61,12 @@ class DecisionFilterSet(filters.FilterSet):
 
     def filter_key_sensitive(self, queryset, name, value):
         return queryset.filter(key_sensitive=True) if value else queryset
+
+    def filter_caused_problem(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(Exists(Decision.caused_cases.through.objects.filter(
+            decision=OuterRef("pk"))))
 
     def filter_flagged(self, queryset, name, value):
         return queryset.filter(assessment__flagged=True) if value else queryset

@@ -9,6 +9,19 @@ from cases.forms import UserChoiceField, owners_in_scope
 from cases.models import Case, Category, ExtensionRequest, SupervisionOrder
 from riskdesk.models import District
 
+ESCALATION_LEVELS = [
+    ("1", _("Level 1: the district's supervisors")),
+    ("2", _("Level 2: the city's supervisors")),
+]
+
+
+def date_range(label, field_name):
+    """A from/to date filter (``<name>_after`` and ``<name>_before`` in the URL)."""
+    return filters.DateFromToRangeFilter(
+        label=label, field_name=field_name,
+        widget=filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+    )
+
 
 class UserFilter(filters.ModelChoiceFilter):
     field_class = UserChoiceField
@@ -49,14 +62,14 @@ class CaseFilterSet(filters.FilterSet):
     escalated = filters.BooleanFilter(
         label=_("Escalated"), method="filter_escalated", widget=forms.CheckboxInput
     )
-    created = filters.DateFromToRangeFilter(
-        label=_("Registered between"), field_name="created_at",
-        widget=filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+    escalation_level = filters.MultipleChoiceFilter(
+        label=_("Escalation level"), choices=ESCALATION_LEVELS,
+        widget=forms.CheckboxSelectMultiple,
     )
-    updated = filters.DateFromToRangeFilter(
-        label=_("Updated between"), field_name="updated_at",
-        widget=filters.widgets.DateRangeWidget(attrs={"type": "date"}),
-    )
+    follow_up_due = date_range(_("Follow-up due between"), "next_follow_up_due")
+    resolved = date_range(_("Marked resolved between"), "resolved_at")
+    created = date_range(_("Registered between"), "created_at")
+    updated = date_range(_("Updated between"), "updated_at")
     o = filters.OrderingFilter(
         label=_("Sort by"),
         fields=[

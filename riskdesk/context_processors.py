@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from riskdesk.access import scope_of
+from riskdesk.choices import Role
 from riskdesk.notify import unread_count
 
 
@@ -30,11 +31,16 @@ def navigation(request):
         inbox = {"unread_notifications": partial(_unread, request)}
     if scope.role is None:
         return {"nav_items": [], "scope": scope, **inbox}
-    items = [NavItem(_("Home"), reverse("home"), "")]
+    if scope.role in (Role.STAFF, Role.SUPERVISOR, Role.ADMIN):
+        items = [NavItem(_("Dashboard"), reverse("dashboard"), "dashboard")]
+    else:
+        items = [NavItem(_("Home"), reverse("home"), "")]
     for config in apps.get_app_configs():
         contribute = getattr(config, "navigation", None)
         if callable(contribute):
             items.extend(contribute(scope))
+    if scope.role in (Role.STAFF, Role.SUPERVISOR, Role.ADMIN):
+        items.append(NavItem(_("Work summary"), reverse("summary"), "reports"))
     if scope.is_admin:
         items.append(NavItem(_("Administration"), reverse("admin:index"), "admin"))
     current = request.path.strip("/").split("/", 1)[0]

@@ -8,6 +8,9 @@ from riskdesk import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("reports/summary/", views.summary, name="summary"),
+    path("reports/summary.docx", views.summary_docx, name="summary_docx"),
     path("healthz", views.healthz, name="healthz"),
     path(
         "accounts/login/",
