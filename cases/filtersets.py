@@ -10,6 +10,21 @@ from cases.models import Case, Category, ExtensionRequest, SupervisionOrder
 from riskdesk.models import District
 
 
+class DateRangeInput(filters.widgets.DateRangeWidget):
+    """Two date inputs, each with its own accessible name ("from", "to"); the range's
+    legend names the pair."""
+
+    def __init__(self):
+        super().__init__(attrs={"type": "date"})
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        for sub, label in zip(context["widget"]["subwidgets"], (_("From"), _("To")),
+                              strict=False):
+            sub["attrs"]["aria-label"] = str(label)
+        return context
+
+
 class UserFilter(filters.ModelChoiceFilter):
     field_class = UserChoiceField
 
@@ -51,11 +66,11 @@ class CaseFilterSet(filters.FilterSet):
     )
     created = filters.DateFromToRangeFilter(
         label=_("Registered between"), field_name="created_at",
-        widget=filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+        widget=DateRangeInput(),
     )
     updated = filters.DateFromToRangeFilter(
         label=_("Updated between"), field_name="updated_at",
-        widget=filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+        widget=DateRangeInput(),
     )
     o = filters.OrderingFilter(
         label=_("Sort by"),
