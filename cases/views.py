@@ -35,6 +35,7 @@ from cases.forms import (
     order_step_form,
 )
 from cases.models import Attachment, Case, CaseEvent, ExtensionRequest, FollowUp, SupervisionOrder
+from riskdesk.lists import remembered
 
 PAGE_SIZES = (10, 25, 50, 100)
 
@@ -63,6 +64,9 @@ def filtered_cases(request):
 
 @require_GET
 def case_list(request):
+    restore = remembered(request, "cases")
+    if restore:
+        return restore
     filterset, cases = filtered_cases(request)
     try:
         per_page = int(request.GET.get("per_page", 25))
@@ -459,6 +463,9 @@ def order_timeline(order):
 
 @require_GET
 def order_list(request):
+    restore = remembered(request, "orders")
+    if restore:
+        return restore
     scoped = SupervisionOrder.objects.for_user(request.user)
     filterset = SupervisionOrderFilterSet(request.GET or None, queryset=scoped,
                                           user=request.user)

@@ -17,7 +17,8 @@ def tab_to(page, predicate_js, limit=80):
     """Press Tab until the focused element matches; fail if it is never reached."""
     for _ in range(limit):
         page.keyboard.press("Tab")
-        if page.evaluate(f"() => {{ const el = document.activeElement; return !!({predicate_js}); }}"):
+        script = f"() => {{ const el = document.activeElement; return !!({predicate_js}); }}"
+        if page.evaluate(script):
             return
     raise AssertionError(f"never reached by Tab: {predicate_js}")
 
