@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -596,7 +597,7 @@ def order_issue(request, reference):
             add_errors(form, error)
         else:
             messages.success(request, _("Supervision order issued, due %(date)s.") % {
-                "date": order.due_date.isoformat()})
+                "date": date_format(order.due_date)})
             return redirect(f"{case.get_absolute_url()}#order-{order.pk}")
     return render(request, "cases/detail.html", case_page_context(request, case,
                                                                    issue_form=form))
@@ -678,7 +679,7 @@ def extension_decide(request, pk, extension):
                                  note=data["note"])
         if grant:
             return _("More time granted: the order is now due %(date)s.") % {
-                "date": target.requested_due_date.isoformat()}
+                "date": date_format(target.requested_due_date)}
         return _("Request for more time refused; the due date stays %(date)s.") % {
-            "date": order.due_date.isoformat()}
+            "date": date_format(order.due_date)}
     return _order_step(request, pk, "decide", run, _("Decision recorded."))

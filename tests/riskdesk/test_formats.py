@@ -34,3 +34,13 @@ def test_dates_follow_the_language():
     with translation.override("en"):
         assert template.render(context) == "2026-11-27 2026-11-27 14:05"
 
+
+
+def test_iso_dates_from_the_history_follow_the_language():
+    from riskdesk.templatetags.riskdesk_format import isodate
+
+    with translation.override("zh-hans"):
+        assert isodate("2026-12-04") == "2026年12月4日"
+    with translation.override("en"):
+        assert isodate("2026-12-04") == "2026-12-04"
+    assert isodate("") == "" and isodate(None) is None
