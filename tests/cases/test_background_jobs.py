@@ -148,3 +148,16 @@ def test_a_file_that_cannot_be_read_fails_with_the_reason(
     job = Job.objects.get()
     assert job.state == JobState.FAILED
     assert "cannot be imported" in client.get(job.get_absolute_url()).content.decode()
+
+
+def test_administrators_see_failed_jobs_in_the_admin_site(client_for, admin_user, owner):
+    job = Job.objects.create(kind=JobKind.IMPORT, user=owner, state=JobState.FAILED,
+                             summary={"error": "list.xls cannot be imported"})
+    client = client_for(admin_user)
+
+    listing = client.get("/admin/cases/job/?state__exact=failed")
+    detail = client.get(f"/admin/cases/job/{job.pk}/change/")
+
+    assert listing.status_code == 200 and f"/admin/cases/job/{job.pk}/" in listing.content.decode()
+    assert "list.xls cannot be imported" in detail.content.decode()
+    assert client.get("/admin/cases/job/add/").status_code == 403
