@@ -29,6 +29,8 @@ run: install
 	$(DEV_ENV) $(PY) manage.py seed_demo
 	$(DEV_ENV) bin/run-dev
 
+# The browser journeys in tests/e2e run when /usr/bin/chromium is present; without it they
+# are skipped and the run ends with a "BROWSER JOURNEYS NOT RUN" line saying why.
 test: install
 	@mkdir -p var/static
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)

@@ -15,6 +15,7 @@ from cases.models import (
     Category,
     EscalationRule,
     FollowUpInterval,
+    Job,
     MassVictimDetails,
     RealEstateDetails,
     SecurityPeriod,
@@ -166,3 +167,16 @@ class CaseAlertAdmin(ReadOnly, admin.ModelAdmin):
     list_select_related = ["case", "order", "order__case"]
     search_fields = ["case__reference", "key"]
     date_hierarchy = "created_at"
+
+
+@admin.register(Job)
+class JobAdmin(ReadOnly, admin.ModelAdmin):
+    """Background exports and imports: administrators see what ran and what failed (the
+    files themselves are downloaded only by their owner, from the job's page)."""
+
+    list_display = ["pk", "kind", "state", "user", "created_at", "finished_at", "rows"]
+    list_filter = ["state", "kind"]
+    exclude = ["source", "result"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in Job._meta.fields if f.name not in self.exclude]

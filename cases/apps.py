@@ -6,6 +6,11 @@ class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = _("Risk cases")
 
+    def ready(self):
+        # The background export/import task lives beside the export and import code;
+        # Celery's autodiscovery only imports tasks.py, so register it here.
+        from cases import jobs  # noqa: F401
+
     def navigation(self, scope):
         from django.urls import reverse
 

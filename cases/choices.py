@@ -171,3 +171,18 @@ class EscalationTrigger(models.TextChoices):
     FOLLOW_UP = "follow_up", _("Follow-up overdue")
     TARGET_DATE = "target_date", _("Target resolution date passed")
     ORDER = "order", _("Supervision order overdue")
+
+
+class JobKind(models.TextChoices):
+    """Long operations that run in the background (cases/jobs.py)."""
+
+    EXPORT_CSV = "export_csv", _("Export to CSV")
+    EXPORT_XLSX = "export_xlsx", _("Export to Excel")
+    IMPORT = "import", _("Import")
+
+
+class JobState(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Finished")
+    FAILED = "failed", _("Failed")

@@ -2,6 +2,7 @@ import django_filters as filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import ExtensionState, OrderState, RiskLevel, Status, SupervisionLevel
@@ -19,8 +20,44 @@ def date_range(label, field_name):
     """A from/to date filter (``<name>_after`` and ``<name>_before`` in the URL)."""
     return filters.DateFromToRangeFilter(
         label=label, field_name=field_name,
-        widget=filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+        widget=DateRangeInput(),
     )
+
+
+class DateRangeInput(filters.widgets.DateRangeWidget):
+    """Two date inputs, each with its own accessible name ("from", "to"); the range's
+    legend names the pair."""
+
+    def __init__(self):
+        super().__init__(attrs={"type": "date"})
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        for sub, label in zip(context["widget"]["subwidgets"], (_("From"), _("To")),
+                              strict=False):
+            sub["attrs"]["aria-label"] = str(label)
+        return context
+
+
+def _descending(label):
+    return _("%(field)s (descending)") % {"field": label}
+
+
+class SortFilter(filters.OrderingFilter):
+    """Sorting with labels that follow the reader's language.
+
+    django-filter formats its "(descending)" labels once, when the module is imported, in
+    whatever language is active then; here every label stays lazy. ``fields`` are
+    ``(model field, parameter, label)``.
+    """
+
+    def __init__(self, *, fields, **kwargs):
+        labels = {}
+        for field, param, label in fields:
+            labels[field] = label
+            labels[f"-{param}"] = lazy(_descending, str)(label)
+        super().__init__(fields=[(f, p) for f, p, _label in fields], field_labels=labels,
+                         **kwargs)
 
 
 class UserFilter(filters.ModelChoiceFilter):
@@ -70,13 +107,17 @@ class CaseFilterSet(filters.FilterSet):
     resolved = date_range(_("Marked resolved between"), "resolved_at")
     created = date_range(_("Registered between"), "created_at")
     updated = date_range(_("Updated between"), "updated_at")
-    o = filters.OrderingFilter(
+    o = SortFilter(
         label=_("Sort by"),
         fields=[
-            ("reference", "reference"), ("title", "title"), ("status", "status"),
-            ("risk_level", "risk_level"), ("district__code", "district"),
-            ("category__sort_order", "category"), ("next_follow_up_due", "next_follow_up_due"),
-            ("target_date", "target_date"), ("created_at", "created"), ("updated_at", "updated"),
+            ("reference", "reference", _("Reference")), ("title", "title", _("Title")),
+            ("status", "status", _("Status")), ("risk_level", "risk_level", _("Risk level")),
+            ("district__code", "district", _("District")),
+            ("category__sort_order", "category", _("Category")),
+            ("next_follow_up_due", "next_follow_up_due", _("Next follow-up")),
+            ("target_date", "target_date", _("Target resolution date")),
+            ("created_at", "created", _("Registration date")),
+            ("updated_at", "updated", _("Last updated")),
         ],
     )
 
@@ -138,11 +179,12 @@ class SupervisionOrderFilterSet(filters.FilterSet):
         label=_("District"), field_name="case__district", queryset=District.objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
-    o = filters.OrderingFilter(
+    o = SortFilter(
         label=_("Sort by"),
         fields=[
-            ("due_date", "due_date"), ("issued_at", "issued"), ("case__reference", "case"),
-            ("state", "state"), ("level", "level"),
+            ("due_date", "due_date", _("Due date")), ("issued_at", "issued", _("Date issued")),
+            ("case__reference", "case", _("Case")), ("state", "state", _("State")),
+            ("level", "level", _("Level")),
         ],
     )
 

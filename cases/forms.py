@@ -187,7 +187,10 @@ class FollowUpForm(forms.ModelForm):
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["date"].initial = timezone.localdate
+        if self.initial.get("date") is None:
+            # The view passes an unsaved FollowUp, whose empty date would win over a
+            # field initial: today is what people log most.
+            self.initial["date"] = timezone.localdate()
         labels = case.figure_labels()
         self.fields["people_helped_added"].label = _("More: %(figure)s") % {
             "figure": labels["people_helped"]

@@ -26,6 +26,8 @@ urlpatterns = [
          name="import_template_csv"),
     path("import/template.xlsx", views.import_template, {"suffix": "xlsx"},
          name="import_template_xlsx"),
+    path("jobs/<int:pk>/", views.job_detail, name="job"),
+    path("jobs/<int:pk>/download/", views.job_download, name="job_download"),
     path("<ref:reference>/", views.case_detail, name="detail"),
     path("<ref:reference>/edit/", views.case_edit, name="edit"),
     path("<ref:reference>/follow-ups/new/", views.follow_up_create, name="follow_up"),

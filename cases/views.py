@@ -7,18 +7,21 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Prefetch
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases import actions, exports, imports
+from cases import actions, exports, imports, jobs
 from cases.choices import (
     EscalationTrigger,
     EventKind,
     ExtensionState,
+    JobKind,
+    JobState,
     OrderState,
     Status,
     SupervisionLevel,
@@ -34,7 +37,16 @@ from cases.forms import (
     details_forms,
     order_step_form,
 )
-from cases.models import Attachment, Case, CaseEvent, ExtensionRequest, FollowUp, SupervisionOrder
+from cases.models import (
+    Attachment,
+    Case,
+    CaseEvent,
+    ExtensionRequest,
+    FollowUp,
+    Job,
+    SupervisionOrder,
+)
+from riskdesk.lists import remembered
 
 PAGE_SIZES = (10, 25, 50, 100)
 
@@ -63,6 +75,9 @@ def filtered_cases(request):
 
 @require_GET
 def case_list(request):
+    restore = remembered(request, "cases")
+    if restore:
+        return restore
     filterset, cases = filtered_cases(request)
     try:
         per_page = int(request.GET.get("per_page", 25))
@@ -92,9 +107,23 @@ def case_list(request):
     })
 
 
+def export_in_background(request, cases, kind):
+    """A big list is exported by a background job: the job's page, or None to export
+    it here and now."""
+    if cases.count() <= jobs.EXPORT_INLINE_ROWS:
+        return None
+    job = jobs.start_export(user=request.user, kind=kind, query=request.GET.urlencode())
+    messages.info(request, _("The list is long: it is being exported in the background. "
+                             "You can leave this page; your inbox tells you when it is ready."))
+    return redirect(job)
+
+
 @require_GET
 def export_csv(request):
     _filterset, cases = filtered_cases(request)
+    background = export_in_background(request, cases, JobKind.EXPORT_CSV)
+    if background:
+        return background
     response = StreamingHttpResponse(
         exports.csv_rows(cases), content_type="text/csv; charset=utf-8"
     )
@@ -105,6 +134,9 @@ def export_csv(request):
 @require_GET
 def export_xlsx(request):
     _filterset, cases = filtered_cases(request)
+    background = export_in_background(request, cases, JobKind.EXPORT_XLSX)
+    if background:
+        return background
     handle = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes it)
     exports.write_xlsx(cases, Path(handle.name))
     handle.seek(0)
@@ -337,8 +369,14 @@ def case_import(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > jobs.IMPORT_INLINE_BYTES:
+            job = jobs.start_import(user=request.user, upload=upload)
+            messages.info(request, _("The file is big: it is being checked and imported in "
+                                     "the background. Your inbox tells you when it is done."))
+            return redirect(job)
         try:
-            result = imports.import_cases(user=request.user, upload=form.cleaned_data["file"])
+            result = imports.import_cases(user=request.user, upload=upload)
         except ValidationError as error:
             form.add_error("file", error)
         else:
@@ -369,6 +407,28 @@ def import_template(request, suffix):
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     response["Content-Disposition"] = f'attachment; filename="riskdesk-import-template.{suffix}"'
+    return response
+
+
+# ---------------------------------------------------------------- background jobs
+@require_GET
+def job_detail(request, pk):
+    job = get_object_or_404(Job.objects.for_user(request.user), pk=pk)
+    return render(request, "cases/job.html", {
+        "job": job,
+        "errors": job.summary.get("errors", []) if isinstance(job.summary, dict) else [],
+        "others": Job.objects.for_user(request.user).exclude(pk=job.pk)[:5],
+    })
+
+
+@require_GET
+def job_download(request, pk):
+    job = get_object_or_404(Job.objects.for_user(request.user), pk=pk, state=JobState.DONE)
+    if not job.result:
+        raise Http404
+    response = FileResponse(job.result.open("rb"), as_attachment=True,
+                            filename=job.result_name)
+    response["Cache-Control"] = "private, no-store"
     return response
 
 
@@ -459,6 +519,9 @@ def order_timeline(order):
 
 @require_GET
 def order_list(request):
+    restore = remembered(request, "orders")
+    if restore:
+        return restore
     scoped = SupervisionOrder.objects.for_user(request.user)
     filterset = SupervisionOrderFilterSet(request.GET or None, queryset=scoped,
                                           user=request.user)
@@ -534,7 +597,7 @@ def order_issue(request, reference):
             add_errors(form, error)
         else:
             messages.success(request, _("Supervision order issued, due %(date)s.") % {
-                "date": order.due_date.isoformat()})
+                "date": date_format(order.due_date)})
             return redirect(f"{case.get_absolute_url()}#order-{order.pk}")
     return render(request, "cases/detail.html", case_page_context(request, case,
                                                                    issue_form=form))
@@ -616,7 +679,7 @@ def extension_decide(request, pk, extension):
                                  note=data["note"])
         if grant:
             return _("More time granted: the order is now due %(date)s.") % {
-                "date": target.requested_due_date.isoformat()}
+                "date": date_format(target.requested_due_date)}
         return _("Request for more time refused; the due date stays %(date)s.") % {
-            "date": order.due_date.isoformat()}
+            "date": date_format(order.due_date)}
     return _order_step(request, pk, "decide", run, _("Decision recorded."))

@@ -20,6 +20,7 @@ class NoticeKind(models.TextChoices):
     ORDER_OVERDUE = "order_overdue", _("Supervision order overdue")
     ORDER_UPDATE = "order_update", _("Supervision order answered, returned or closed")
     EXTENSION = "extension", _("Deadline extension requested or decided")
+    JOB_DONE = "job_done", _("Export or import finished")
 
 
 class Delivery(models.TextChoices):

@@ -1,33 +1,32 @@
-"""Numbers as people in each language write them."""
+"""Numbers as people in each language write them (the pages' ``|money`` filter and the
+work summary share these)."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-TEN_THOUSAND = Decimal(10000)
+WAN = Decimal(10_000)
 
 
-def _grouped(amount: Decimal, places: int) -> str:
-    quantum = Decimal(1).scaleb(-places)
-    text = f"{amount.quantize(quantum, rounding=ROUND_HALF_UP):,.{places}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text
+def money(value, *, trim: bool = False):
+    """``1234567`` → "1,234,567.00 yuan" (English), "123.46万元" (Chinese); amounts under
+    10,000 stay in 元 ("9,800.00元"). Empty → "—". ``trim`` drops zero decimals for prose
+    ("49,960,000 yuan", "4,996万元")."""
+    if value is None or value == "":
+        return "—"
+    try:
+        amount = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return value
+    if (get_language() or "").startswith("zh") and abs(amount) >= WAN:
+        return _("%(amount)s ten thousand yuan") % {"amount": _grouped(amount / WAN, trim)}
+    return _("%(amount)s yuan") % {"amount": _grouped(amount, trim)}
 
 
-def money(amount) -> str:
-    """An amount in yuan: ``49,960,000 yuan`` in English, ``4,996万元`` in Chinese.
-
-    Chinese offices count money in 万元 (ten thousand yuan) from ten thousand up.
-    """
-    amount = Decimal(amount or 0)
-    if (get_language() or "").startswith("zh"):
-        if abs(amount) >= TEN_THOUSAND:
-            return _("%(amount)s ten thousand yuan") % {
-                "amount": _grouped(amount / TEN_THOUSAND, 2)}
-        return _("%(amount)s yuan") % {"amount": _grouped(amount, 2)}
-    return _("%(amount)s yuan") % {"amount": _grouped(amount, 2)}
+def _grouped(amount: Decimal, trim: bool) -> str:
+    text = f"{amount:,.2f}"
+    return text.removesuffix(".00") if trim else text
 
 
 def number(value) -> str:

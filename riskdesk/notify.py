@@ -41,6 +41,7 @@ TEXTS = {
     NoticeKind.EXTENSION: _(
         "%(ref)s %(title)s: deadline extension to %(date)s %(state)s."
     ),
+    NoticeKind.JOB_DONE: _("Your export or import #%(ref)s has finished: open it for the result."),
 }
 
 KEY_MAX_LENGTH = Notification._meta.get_field("key").max_length

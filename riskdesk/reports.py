@@ -270,13 +270,13 @@ def category_sentence(row) -> str:
             "%(count)s worker was paid %(amount)s of wages owed.",
             "%(count)s workers were paid %(amount)s of wages owed.",
             row.people_helped,
-        ) % {"count": number(row.people_helped), "amount": money(row.amount_recovered)}
+        ) % {"count": number(row.people_helped), "amount": money(row.amount_recovered, trim=True)}
     elif row.kind == CategoryKind.MASS_VICTIM and row.amount_recovered:
         sentence += " " + ngettext(
             "%(amount)s was recovered for victims; %(count)s victim was compensated.",
             "%(amount)s was recovered for victims; %(count)s victims were compensated.",
             row.people_helped,
-        ) % {"count": number(row.people_helped), "amount": money(row.amount_recovered)}
+        ) % {"count": number(row.people_helped), "amount": money(row.amount_recovered, trim=True)}
     elif row.kind == CategoryKind.GENERAL and row.people_helped:
         sentence += " " + ngettext(
             "%(count)s person was helped.", "%(count)s people were helped.", row.people_helped,

@@ -124,6 +124,8 @@ LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 if LANGUAGE_CODE not in dict(LANGUAGES):
     raise ImproperlyConfigured(f"LANGUAGE_CODE={LANGUAGE_CODE!r} is not one of: en, zh-hans.")
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Date formats per language: riskdesk/formats/<locale>/formats.py (2026年11月27日 in Chinese).
+FORMAT_MODULE_PATH = ["riskdesk.formats"]
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True

@@ -1,0 +1,129 @@
+"""Long exports and imports run in the background.
+
+A big filtered list is exported, and a big investigation file imported, by a Celery task
+instead of inside the request: the user lands on the job's page (which refreshes itself
+while the job runs, with its progress), and gets a notice in the inbox when it is done.
+Small ones stay synchronous. The export and import logic itself stays in
+``cases.exports`` and ``cases.imports``; this module only runs it and keeps the score.
+"""
+
+import logging
+import tempfile
+from pathlib import Path
+
+from celery import shared_task
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.http import QueryDict
+from django.utils import timezone, translation
+
+from cases import exports, imports
+from cases.choices import JobKind, JobState
+from cases.models import Case, Job
+from riskdesk.choices import NoticeKind
+from riskdesk.notify import notify
+
+log = logging.getLogger(__name__)
+
+# A list longer than this is exported in the background.
+EXPORT_INLINE_ROWS = 2_000
+# A file larger than this is imported in the background (about 1,000 rows of CSV).
+IMPORT_INLINE_BYTES = 256 * 1024
+# How often (in rows) a CSV export writes its progress.
+PROGRESS_EVERY = 1_000
+
+
+def start_export(*, user, kind, query: str) -> Job:
+    """Queue the export of the user's cases filtered by ``query`` (the list's URL query)."""
+    job = Job.objects.create(kind=kind, user=user, query=query,
+                             language=translation.get_language() or "en")
+    transaction.on_commit(lambda: run_job.delay(job.pk))
+    return job
+
+
+def start_import(*, user, upload) -> Job:
+    """Keep the uploaded file with the job, and queue its import."""
+    job = Job(kind=JobKind.IMPORT, user=user, source_name=upload.name[:255],
+              language=translation.get_language() or "en")
+    job.source.save(upload.name, upload, save=False)
+    job.save()
+    transaction.on_commit(lambda: run_job.delay(job.pk))
+    return job
+
+
+@shared_task(ignore_result=True)
+def run_job(job_id: int) -> None:
+    """Run a queued job once: the conditional update claims it, so a task delivered
+    twice does nothing the second time."""
+    claimed = Job.objects.filter(pk=job_id, state=JobState.QUEUED).update(
+        state=JobState.RUNNING)
+    if not claimed:
+        return
+    job = Job.objects.select_related("user").get(pk=job_id)
+    try:
+        with translation.override(job.language):
+            if job.kind == JobKind.IMPORT:
+                _import(job)
+            else:
+                _export(job)
+        job.state = JobState.DONE
+    except ValidationError as error:  # a file that cannot be imported: say why
+        job.state = JobState.FAILED
+        job.summary = {"error": " ".join(error.messages)}
+    except Exception:
+        log.exception("Background job %s failed", job_id)
+        job.state = JobState.FAILED
+        job.summary = {"error": ""}  # the page says it failed unexpectedly
+    job.progress = 100 if job.state == JobState.DONE else job.progress
+    job.finished_at = timezone.now()
+    job.save(update_fields=["state", "summary", "progress", "finished_at", "result",
+                            "result_name", "rows"])
+    notify(job.user, kind=NoticeKind.JOB_DONE, key=f"job:{job.pk}",
+           params={"ref": job.pk}, url=job.get_absolute_url())
+
+
+def _progress(job, done, total):
+    job.progress = min(99, int(done * 100 / total)) if total else 0
+    Job.objects.filter(pk=job.pk).update(progress=job.progress)
+
+
+def _export(job):
+    from cases.filtersets import CaseFilterSet
+
+    user = job.user
+    filterset = CaseFilterSet(QueryDict(job.query) or None,
+                              queryset=Case.objects.for_user(user), user=user)
+    cases = filterset.qs
+    total = cases.count()
+    job.rows = total
+    stamp = f"{timezone.localtime():%Y%m%d-%H%M}"
+    with tempfile.TemporaryDirectory() as folder:
+        if job.kind == JobKind.EXPORT_CSV:
+            path = Path(folder) / "export.csv"
+            with path.open("w", encoding="utf-8", newline="") as out:
+                for number, line in enumerate(exports.csv_rows(cases)):
+                    out.write(line)
+                    if number and number % PROGRESS_EVERY == 0:
+                        _progress(job, number, total)
+            name = f"riskdesk-cases-{stamp}.csv"
+        else:
+            path = Path(folder) / "export.xlsx"
+            exports.write_xlsx(cases, path)
+            name = f"riskdesk-cases-{stamp}.xlsx"
+        with path.open("rb") as handle:
+            job.result.save(name, File(handle), save=False)
+    job.result_name = name
+
+
+def _import(job):
+    with job.source.open("rb") as handle:
+        upload = File(handle, name=job.source_name)
+        result = imports.import_cases(user=job.user, upload=upload)
+    job.rows = result.created + result.skipped
+    job.summary = {
+        "created": result.created, "skipped": result.skipped,
+        "errors": [{"row": e.row, "column": e.column, "message": e.message}
+                   for e in result.errors[:500]],
+        "error_count": len(result.errors),
+    }
