@@ -34,7 +34,7 @@ from cases.choices import (
     SupervisionLevel,
 )
 from riskdesk.access import ScopedQuerySet
-from riskdesk.models import District
+from riskdesk.models import AppendOnlyModel, AppendOnlyQuerySet, District
 from riskdesk.personal import mask_id, mask_phone, validate_phone, validate_resident_id
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
@@ -510,17 +510,11 @@ class Attachment(models.Model):
         return reverse("cases:attachment", args=[self.case.reference, self.pk])
 
 
-class CaseEventQuerySet(ScopedQuerySet):
+class CaseEventQuerySet(AppendOnlyQuerySet, ScopedQuerySet):
     district_field = "case__district"
 
-    def update(self, **kwargs):
-        raise TypeError("Case history is append-only: events are never changed.")
 
-    def delete(self):
-        raise TypeError("Case history is append-only: events are never deleted.")
-
-
-class CaseEvent(models.Model):
+class CaseEvent(AppendOnlyModel):
     """The append-only history of a case: who did what and when.
 
     ``data`` holds the details of the event kind (see ``cases/events.py``), e.g.
@@ -547,14 +541,6 @@ class CaseEvent(models.Model):
 
     def __str__(self):
         return f"{self.case_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not self._state.adding:
-            raise TypeError("Case history is append-only: events are never changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("Case history is append-only: events are never deleted.")
 
 
 class EscalationRule(models.Model):

@@ -76,8 +76,21 @@ class RiskDeskUserAdmin(UserAdmin):
         return False  # people leave: deactivate them, their history stays attributed
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records that are shown, never added, changed or deleted by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdmin):
     """Read-only: what was notified, and what became of each e-mail (failures included)."""
 
     list_display = [
@@ -118,15 +131,6 @@ class NotificationAdmin(admin.ModelAdmin):
             "%(count)s e-mail queued again.", "%(count)s e-mails queued again.", len(ids)
         ) % {"count": len(ids)}, messages.SUCCESS)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(WorkingDayOverride)
 class WorkingDayOverrideAdmin(admin.ModelAdmin):
@@ -146,7 +150,7 @@ class WorkingDayOverrideAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     """Read-only: sign-ins, exports, downloads and reveals of personal data."""
 
     list_display = ["at", "action", "username", "address", "object_label", "query"]
@@ -156,12 +160,3 @@ class AuditEntryAdmin(admin.ModelAdmin):
     fields = ["at", "action", "user", "username", "address", "object_label", "query"]
     readonly_fields = fields
     list_select_related = ["user"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

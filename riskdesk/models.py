@@ -202,15 +202,34 @@ class WorkingDayOverride(models.Model):
         return f"{self.date}: {'working' if self.is_working_day else 'day off'}"
 
 
-class AuditEntryQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet):
+    """For history and audit tables: rows are only ever inserted."""
+
     def update(self, **kwargs):
-        raise TypeError("Audit entries are append-only.")
+        raise TypeError("History is append-only: events are never changed.")
 
     def delete(self):
-        raise TypeError("Audit entries are append-only.")
+        raise TypeError("History is append-only: events are never deleted.")
 
 
-class AuditEntry(models.Model):
+class AppendOnlyModel(models.Model):
+    """A row that is only ever inserted (histories, the audit log)."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise TypeError("History is append-only: events are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("History is append-only: events are never deleted.")
+
+
+class AuditEntry(AppendOnlyModel):
     """Who did what to sensitive data, from where and when: sign-ins (also failed ones),
     exports, attachment downloads and reveals of personal data. Append-only.
 
@@ -229,8 +248,6 @@ class AuditEntry(models.Model):
     address = models.GenericIPAddressField(_("address"), null=True, blank=True)
     object_label = models.CharField(_("object"), max_length=200, blank=True)
     query = models.CharField(_("filter"), max_length=2000, blank=True)
-
-    objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -254,11 +271,3 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.action} {self.username} {self.object_label}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not self._state.adding:
-            raise TypeError("Audit entries are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("Audit entries are append-only.")

@@ -16,8 +16,10 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import logout
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.dispatch import receiver
+from django.shortcuts import resolve_url
 from django.utils import timezone
 from django.utils.translation import ngettext
 
@@ -125,7 +127,19 @@ class SessionLimitMiddleware:
                 or now - signed_in_at > settings.SESSION_MAX_HOURS * 3600
                 or now - last_seen > settings.SESSION_IDLE_MINUTES * 60
             ):
-                logout(request)  # LoginRequiredMiddleware then sends them to sign in
+                logout(request)
+                request.session_ended = True
             elif now - last_seen >= self.TOUCH_SECONDS:
                 request.session[LAST_SEEN] = now
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        """Send someone whose session just ended to sign in, saying why (pages open to
+        everyone are served as to any visitor)."""
+        if getattr(request, "session_ended", False) and getattr(
+            view_func, "login_required", True
+        ):
+            return redirect_to_login(
+                request.get_full_path(), f"{resolve_url(settings.LOGIN_URL)}?ended=1"
+            )
+        return None

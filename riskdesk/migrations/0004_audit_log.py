@@ -6,6 +6,34 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+
+# On PostgreSQL the audit table refuses UPDATE and DELETE whatever code tries.
+APPEND_ONLY_SQL = """
+CREATE OR REPLACE FUNCTION riskdesk_auditentry_append_only() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION 'riskdesk_auditentry is append-only: % refused', TG_OP;
+END;
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER riskdesk_auditentry_append_only
+    BEFORE UPDATE OR DELETE ON riskdesk_auditentry
+    FOR EACH ROW EXECUTE FUNCTION riskdesk_auditentry_append_only();
+"""
+DROP_SQL = """
+DROP TRIGGER IF EXISTS riskdesk_auditentry_append_only ON riskdesk_auditentry;
+DROP FUNCTION IF EXISTS riskdesk_auditentry_append_only();
+"""
+
+
+def append_only(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(APPEND_ONLY_SQL, params=None)
+
+
+def drop_append_only(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(DROP_SQL, params=None)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -34,4 +62,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.CheckConstraint(condition=models.Q(('action__in', ['sign_in', 'sign_in_failed', 'sign_in_throttled', 'export', 'download', 'reveal'])), name='riskdesk_auditentry_action_valid')],
             },
         ),
+        migrations.RunPython(append_only, drop_append_only),
     ]

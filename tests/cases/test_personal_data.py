@@ -274,3 +274,12 @@ def test_registering_through_the_action_refuses_a_bad_number(make_case):
     with pytest.raises(ValidationError):
         case.full_clean()
     assert actions.can_reveal_personal_data(case.owner, case)
+
+
+def test_the_admin_site_shows_the_numbers_masked(client_for, admin_user, contact_case):
+    response = client_for(admin_user).get(
+        reverse("admin:cases_case_change", args=[contact_case.pk]))
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert ID_MASKED in text and PHONE_MASKED in text
+    assert ID not in text and PHONE not in text

@@ -34,9 +34,19 @@ def test_the_idle_limit_sends_the_user_to_sign_in_again(owner):
     client = signed_in_client("owner.staff", "2030-05-04 09:00:00+08:00")
     with time_machine.travel("2030-05-04 09:31:00+08:00", tick=False):
         response = client.get(reverse("cases:list"))
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
-    assert "_auth_user_id" not in client.session
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+        assert "_auth_user_id" not in client.session
+        page = client.get(response["Location"])
+    assert "Your session has ended. Please sign in again." in page.content.decode()
+    assert page.context["next"] == reverse("cases:list")
+
+
+def test_a_public_page_is_still_served_when_the_session_ends(owner):
+    client = signed_in_client("owner.staff", "2030-05-04 09:00:00+08:00")
+    with time_machine.travel("2030-05-04 09:31:00+08:00", tick=False):
+        response = client.get(reverse("agencies:apply"))
+    assert response.status_code == 200
 
 
 def test_activity_keeps_a_session_alive_up_to_twelve_hours(owner):

@@ -6,6 +6,7 @@ from datetime import datetime
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
+from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
 from riskdesk.choices import AuditAction
@@ -107,6 +108,21 @@ def test_the_audit_cannot_be_edited_or_deleted(client, owner):
         AuditEntry.objects.all().delete()
     with pytest.raises(TypeError):
         AuditEntry.objects.update(username="someone.else")
+
+
+def test_postgresql_refuses_changes_to_the_audit_even_in_raw_sql(client, owner):
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigger exists on PostgreSQL")
+    sign_in(client, "owner.staff", WRONG)
+    for sql in ("UPDATE riskdesk_auditentry SET username = 'x'",
+                "DELETE FROM riskdesk_auditentry"):
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql)
+    assert AuditEntry.objects.get().username == "owner.staff"
 
 
 # ---------------------------------------------------------------- throttling
