@@ -75,6 +75,17 @@ def test_a_post_without_the_csrf_token_is_refused(owner):
         assert client.post(url, {"note": "x"}).status_code == 403, url
 
 
+def test_a_refused_form_says_what_to_do_in_the_layout(client, owner):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(owner)
+    response = client.post(reverse("notifications_read_all"))
+    assert response.status_code == 403
+    text = response.content.decode()
+    assert "The form has expired" in text
+    assert "reload the page and send it again" in text
+    assert "<style" not in text  # Django's own page has inline style, which CSP blocks
+
+
 def test_no_view_is_exempt_from_csrf():
     sources = [*BASE_DIR.glob("riskdesk/*.py"), *BASE_DIR.glob("cases/*.py"),
                *BASE_DIR.glob("assessments/*.py")]
