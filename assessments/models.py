@@ -27,7 +27,7 @@ from assessments.choices import (
 )
 from riskdesk.access import scope_of
 from riskdesk.choices import Role
-from riskdesk.models import District
+from riskdesk.models import AppendOnlyModel, District
 
 
 def _bilingual(obj) -> str:
@@ -48,15 +48,7 @@ def report_path(instance, filename):
     return _stored_name("assessment-reports", filename)
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise TypeError("History is append-only: events are never changed.")
-
-    def delete(self):
-        raise TypeError("History is append-only: events are never deleted.")
-
-
-class AppendOnly(models.Model):
+class AppendOnly(AppendOnlyModel):
     """A history entry: who, when, a note and details; only ever inserted."""
 
     user = models.ForeignKey(
@@ -67,18 +59,8 @@ class AppendOnly(models.Model):
     note = models.TextField(_("note"), blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
+    class Meta(AppendOnlyModel.Meta):
         abstract = True
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not self._state.adding:
-            raise TypeError("History is append-only: events are never changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("History is append-only: events are never deleted.")
 
 
 # ---------------------------------------------------------------- departments

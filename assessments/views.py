@@ -13,8 +13,9 @@ from assessments import actions, forms
 from assessments.choices import AgencyStatus, AgencyStep, DecisionStatus
 from assessments.filtersets import AgencyFilterSet, DecisionFilterSet
 from assessments.models import Agency, AgencyDocument, Decision, RiskItem, Training
+from riskdesk import audit
 from riskdesk.access import scope_of
-from riskdesk.choices import Role
+from riskdesk.choices import AuditAction, Role
 
 PAGE_SIZES = (10, 25, 50, 100)
 
@@ -269,6 +270,8 @@ def report_download(request, pk):
     assessment = decision.assessment_or_none
     if assessment is None or not assessment.report:
         raise Http404
+    audit.record(request, AuditAction.DOWNLOAD,
+                 object_label=f"{decision} {assessment.report_name}"[:200])
     response = FileResponse(assessment.report.open("rb"), as_attachment=True,
                             filename=assessment.report_name,
                             content_type=assessment.report_content_type)
@@ -397,6 +400,8 @@ def agency_document(request, pk, doc):
     if not actions.is_admin(request.user):
         raise Http404
     document = get_object_or_404(AgencyDocument, agency=agency, pk=doc)
+    audit.record(request, AuditAction.DOWNLOAD,
+                 object_label=f"{agency} {document.original_name}"[:200])
     response = FileResponse(document.file.open("rb"), as_attachment=True,
                             filename=document.original_name, content_type=document.content_type)
     response["X-Content-Type-Options"] = "nosniff"

@@ -36,6 +36,7 @@ from cases.models import (
 from riskdesk.access import scope_of
 from riskdesk.choices import NoticeKind, Role
 from riskdesk.notify import notify
+from riskdesk.personal import mask_id, mask_phone
 
 
 # ---------------------------------------------------------------- who may do what
@@ -47,6 +48,14 @@ def can_work_on(user, case) -> bool:
     """Staff of the case's district and supervisors covering it edit and follow up."""
     scope = scope_of(user)
     return scope.role in (Role.STAFF, Role.SUPERVISOR) and scope.covers(case.district_id)
+
+
+def can_reveal_personal_data(user, case) -> bool:
+    """The case's owner, a supervisor covering its district and admins see whole numbers."""
+    scope = scope_of(user)
+    if not scope.covers(case.district_id):
+        return False
+    return scope.role in (Role.SUPERVISOR, Role.ADMIN) or case.owner_id == user.pk
 
 
 def can_register(user) -> bool:
@@ -174,9 +183,12 @@ def register_case(*, user, case: Case, details=None) -> Case:
 # The fields a person edits; the others change only through actions.
 EDITABLE_FIELDS = [
     "title", "description", "category", "district", "address", "risk_level", "source",
-    "responsible_unit", "lead_official", "owner", "target_date", "people_affected",
-    "people_helped", "amount_involved", "amount_recovered",
+    "responsible_unit", "lead_official", "contact_name", "contact_id_number", "contact_phone",
+    "owner", "target_date", "people_affected", "people_helped", "amount_involved",
+    "amount_recovered",
 ]
+# Personal data: the history keeps these masked, never the whole number.
+MASKED_FIELDS = {"contact_id_number": mask_id, "contact_phone": mask_phone}
 
 
 def _shown(instance, field_name):
@@ -185,6 +197,8 @@ def _shown(instance, field_name):
     value = getattr(instance, field_name)
     if value is None or value == "":
         return ""
+    if field_name in MASKED_FIELDS:
+        return MASKED_FIELDS[field_name](value)
     if field.choices:
         return str(getattr(instance, f"get_{field_name}_display")())
     if field.is_relation:

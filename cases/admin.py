@@ -123,8 +123,21 @@ class CaseAdmin(ReadOnly, admin.ModelAdmin):
     search_fields = ["reference", "title"]
     list_select_related = ["category", "district", "owner"]
 
+    # Personal numbers are shown masked here too: whole only through the audited reveal.
+    MASKED = {"contact_id_number": "contact_id_masked", "contact_phone": "contact_phone_masked"}
+
     def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in Case._meta.concrete_fields if f.name != "id"]
+        return [
+            self.MASKED.get(f.name, f.name) for f in Case._meta.concrete_fields if f.name != "id"
+        ]
+
+    @admin.display(description=Case._meta.get_field("contact_id_number").verbose_name)
+    def contact_id_masked(self, obj):
+        return obj.contact_id_number_masked
+
+    @admin.display(description=Case._meta.get_field("contact_phone").verbose_name)
+    def contact_phone_masked(self, obj):
+        return obj.contact_phone_masked
 
     def get_fields(self, request, obj=None):
         return self.get_readonly_fields(request, obj)

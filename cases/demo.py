@@ -37,6 +37,7 @@ from cases.models import DETAILS_MODELS, Case, Category, FollowUp
 from riskdesk.choices import Role
 from riskdesk.demo import DISTRICTS as DEMO_DISTRICTS
 from riskdesk.models import District
+from riskdesk.personal import id_check_character
 
 CITY_SUPERVISOR = "city.supervisor"
 
@@ -112,6 +113,7 @@ class DemoCase:
     next_due_in_days: int | None = None  # as registered; negative: overdue from the start
     details: dict = field(default_factory=dict)
     closer: str | None = None  # the supervisor who closes or sends back, if not the usual
+    contact: tuple[str, str, str] = ("", "", "")  # name, resident ID number, phone
 
 
 VERIFY = Move(T.VERIFY, "经现场核实,情况属实 / verified on site: the report is accurate")
@@ -314,6 +316,16 @@ def _split(total, share: float):
     return first, total - first
 
 
+SURNAMES = "王李张刘陈杨赵黄周吴"
+
+
+def workers_representative(number: int) -> tuple[str, str, str]:
+    """A made-up workers' representative with a well-formed (fictitious) ID and phone."""
+    first17 = f"150203{1970 + number % 25}{1 + number % 12:02d}{1 + number % 28:02d}{number:03d}"
+    return (f"{SURNAMES[number % len(SURNAMES)]}某某(工人代表) / workers' representative",
+            first17 + id_check_character(first17), f"139{number:04d}{5000 + number:04d}")
+
+
 def wage_cases() -> list[DemoCase]:
     cases = []
     for number, (district, project_zh, project_en, paid_workers, paid_yuan, ending) in (
@@ -404,6 +416,7 @@ def wage_cases() -> list[DemoCase]:
                 "petition_number": f"包信[2023]{200 + number * 7}号",
             },
             history=history,
+            contact=workers_representative(number),
         ))
     return cases
 
@@ -708,7 +721,8 @@ def play(demo: DemoCase, *, category, district, owner, closer, today) -> Case:
         responsible_unit=demo.responsible_unit, lead_official=demo.lead_official, owner=owner,
         people_affected=demo.people_affected, amount_involved=demo.amount_involved,
         target_date=day(demo.target_in_days), next_follow_up_due=day(demo.next_due_in_days),
-        source_reference=demo.ref,
+        source_reference=demo.ref, contact_name=demo.contact[0],
+        contact_id_number=demo.contact[1], contact_phone=demo.contact[2],
     )
     details_model = DETAILS_MODELS.get(category.kind)
     details = details_model(**demo.details) if details_model and demo.details else None

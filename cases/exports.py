@@ -84,6 +84,11 @@ EXPORT_COLUMNS = [
     (_label("created_at"), lambda case: _local(case.created_at)),
     (_label("updated_at"), lambda case: _local(case.updated_at)),
     (_label("description"), lambda case: case.description),
+    # Personal data is exported masked, whoever exports (riskdesk.personal); at the end,
+    # so the columns before keep their places for anyone who reads the file by position.
+    (_label("contact_name"), lambda case: case.contact_name),
+    (_label("contact_id_number"), lambda case: case.contact_id_number_masked),
+    (_label("contact_phone"), lambda case: case.contact_phone_masked),
 ]
 
 

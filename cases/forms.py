@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from cases.actions import EDITABLE_FIELDS, order_levels
@@ -17,6 +18,7 @@ from cases.models import (
 from riskdesk.access import scope_of
 from riskdesk.choices import Role
 from riskdesk.models import District
+from riskdesk.personal import mask_id, mask_phone, normalise_phone, normalise_resident_id
 
 
 class DateInput(forms.DateInput):
@@ -90,6 +92,50 @@ class CaseForm(forms.ModelForm):
         for name in ("people_affected", "people_helped", "amount_involved", "amount_recovered"):
             self.fields[name].widget.attrs["min"] = 0
             self.fields[name].required = False
+        self._hide_personal_numbers()
+
+    # Personal data (riskdesk.personal): the form never shows a stored number whole, since
+    # everyone who may edit the case is not allowed to see it. Empty keeps the number;
+    # a new one replaces it; the "remove" box clears it.
+    PERSONAL = {
+        "contact_id_number": (normalise_resident_id, mask_id, _("Remove the ID number")),
+        "contact_phone": (normalise_phone, mask_phone, _("Remove the phone number")),
+    }
+
+    def _hide_personal_numbers(self):
+        for name in self.PERSONAL:
+            # Room for spaces and "+86" as people type them; clean_<name> normalises.
+            model_field = Case._meta.get_field(name)
+            self.fields[name] = forms.CharField(
+                label=capfirst(model_field.verbose_name), help_text=model_field.help_text,
+                required=False, max_length=40,
+            )
+        self.fields["contact_id_number"].widget.attrs["autocomplete"] = "off"
+        self.fields["contact_phone"].widget.attrs.update(autocomplete="off", type="tel")
+        for name, (_normalise, mask, remove_label) in self.PERSONAL.items():
+            stored = getattr(self.instance, name)
+            if not stored:
+                continue
+            self.initial[name] = ""
+            self.fields[name].help_text = _(
+                "Now %(masked)s. Leave empty to keep it, or enter a new one."
+            ) % {"masked": mask(stored)}
+            self.fields[f"remove_{name}"] = forms.BooleanField(label=remove_label, required=False)
+
+    def _clean_personal(self, name):
+        value = (self.cleaned_data.get(name) or "").strip()
+        normalise, _mask, _label = self.PERSONAL[name]
+        if value:
+            return normalise(value)  # a ValidationError names what is wrong
+        if self.data.get(self.add_prefix(f"remove_{name}")):
+            return ""
+        return getattr(self.instance, name) if self.instance.pk else ""
+
+    def clean_contact_id_number(self):
+        return self._clean_personal("contact_id_number")
+
+    def clean_contact_phone(self):
+        return self._clean_personal("contact_phone")
 
     def clean(self):
         data = super().clean()

@@ -53,6 +53,7 @@ from cases.models import (
 )
 from riskdesk.access import scope_of
 from riskdesk.models import District
+from riskdesk.personal import normalise_phone, normalise_resident_id
 
 # ---------------------------------------------------------------- limits
 MAX_UPLOAD_BYTES = 64 * 1024 * 1024
@@ -100,6 +101,13 @@ IMPORT_COLUMNS = [
         "The department or unit responsible for resolving it.")),
     ImportColumn("lead_official", "包案领导", False, gettext_lazy(
         "The leading official in charge of the case.")),
+    ImportColumn("contact_name", "联系人", False, gettext_lazy(
+        "The person to contact about the case, at most 100 characters.")),
+    ImportColumn("contact_id_number", "联系人身份证号", False, gettext_lazy(
+        "The contact's 18-character resident ID number (checked, shown masked).")),
+    ImportColumn("contact_phone", "联系电话", False, gettext_lazy(
+        "The contact's mobile number, or a landline with its area code, e.g. 0472-5123456 "
+        "(shown masked).")),
     ImportColumn("target_date", "计划化解日期", False, gettext_lazy(
         "The date by which it should be resolved, as YYYY-MM-DD, e.g. 2026-09-30.")),
     ImportColumn("people_affected", "涉及人数", False, gettext_lazy(
@@ -141,7 +149,9 @@ REQUIRED = [column.name for column in IMPORT_COLUMNS if column.required]
 
 TEXT_FIELDS = [
     "source_reference", "title", "description", "address", "responsible_unit", "lead_official",
+    "contact_name",
 ]
+PERSONAL_NUMBERS = {"contact_id_number": normalise_resident_id, "contact_phone": normalise_phone}
 KIND_COLUMNS = {
     CategoryKind.REAL_ESTATE: [
         "project_name", "developer", "households_affected", "households_delivered", "stage",
@@ -634,6 +644,13 @@ class _Checker:
                 error(name, self.too_long(text, MAX_LENGTHS[name]))
             values[name] = text
 
+        for name, normalise in PERSONAL_NUMBERS.items():
+            text = _text(row.get(name))
+            try:
+                values[name] = normalise(text) if text else ""
+            except ValidationError as problem:
+                error(name, " ".join(problem.messages))
+
         category = self.lookup(row, "category", self.categories, error,
                                self.unknown_category)
         if category is not None and not category.is_active:
@@ -917,6 +934,9 @@ EXAMPLE = {
     "address": "昆都仑区某街道某小区二期工地",
     "responsible_unit": "区人力资源和社会保障局",
     "lead_official": "张某某",
+    "contact_name": "李某某",
+    "contact_id_number": "150203199001011232",
+    "contact_phone": "13812345678",
     "target_date": date(2026, 9, 30),
     "people_affected": 36,
     "people_helped": 0,

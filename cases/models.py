@@ -36,7 +36,8 @@ from cases.choices import (
     SupervisionLevel,
 )
 from riskdesk.access import ScopedQuerySet
-from riskdesk.models import District
+from riskdesk.models import AppendOnlyModel, AppendOnlyQuerySet, District
+from riskdesk.personal import mask_id, mask_phone, validate_phone, validate_resident_id
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 
@@ -156,6 +157,18 @@ class Case(models.Model):
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
     responsible_unit = models.CharField(_("responsible unit"), max_length=200, blank=True)
     lead_official = models.CharField(_("lead official"), max_length=100, blank=True)
+    # The person to contact about the case (a petitioner, the workers' or the victims'
+    # representative). On the case, not the kind details: every category has one, and
+    # the personal data is then masked, revealed and audited in one place.
+    contact_name = models.CharField(_("contact person"), max_length=100, blank=True)
+    contact_id_number = models.CharField(
+        _("contact's ID number"), max_length=18, blank=True, validators=[validate_resident_id],
+        help_text=_("The 18-character resident ID number; shown masked."),
+    )
+    contact_phone = models.CharField(
+        _("contact's phone"), max_length=20, blank=True, validators=[validate_phone],
+        help_text=_("A mobile number or a landline with its area code; shown masked."),
+    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_cases",
         verbose_name=_("owner"),
@@ -293,6 +306,14 @@ class Case(models.Model):
     def target_overdue(self, today: date | None = None) -> bool:
         today = today or timezone.localdate()
         return self.is_open and self.target_date is not None and self.target_date < today
+
+    @property
+    def contact_id_number_masked(self) -> str:
+        return mask_id(self.contact_id_number)
+
+    @property
+    def contact_phone_masked(self) -> str:
+        return mask_phone(self.contact_phone)
 
     def details(self):
         """The kind details row for this case's category, or None."""
@@ -491,17 +512,11 @@ class Attachment(models.Model):
         return reverse("cases:attachment", args=[self.case.reference, self.pk])
 
 
-class CaseEventQuerySet(ScopedQuerySet):
+class CaseEventQuerySet(AppendOnlyQuerySet, ScopedQuerySet):
     district_field = "case__district"
 
-    def update(self, **kwargs):
-        raise TypeError("Case history is append-only: events are never changed.")
 
-    def delete(self):
-        raise TypeError("Case history is append-only: events are never deleted.")
-
-
-class CaseEvent(models.Model):
+class CaseEvent(AppendOnlyModel):
     """The append-only history of a case: who did what and when.
 
     ``data`` holds the details of the event kind (see ``cases/events.py``), e.g.
@@ -528,14 +543,6 @@ class CaseEvent(models.Model):
 
     def __str__(self):
         return f"{self.case_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not self._state.adding:
-            raise TypeError("Case history is append-only: events are never changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("Case history is append-only: events are never deleted.")
 
 
 class EscalationRule(models.Model):

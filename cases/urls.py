@@ -34,6 +34,7 @@ urlpatterns = [
     path("<ref:reference>/attachments/", views.attachment_upload, name="attachment_upload"),
     path("<ref:reference>/attachments/<int:pk>/", views.attachment_download, name="attachment"),
     path("<ref:reference>/status/<str:name>/", views.case_transition, name="transition"),
+    path("<ref:reference>/reveal/<str:name>/", views.reveal_contact, name="reveal"),
     # Supervision orders: issued from the case page; their own pages live under
     # /supervision/ (cases/urls_supervision.py). This address is the model's
     # get_absolute_url() (used in notices) and leads to the order's page.

@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, HttpResponse, StreamingHttpRespon
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -46,6 +47,8 @@ from cases.models import (
     Job,
     SupervisionOrder,
 )
+from riskdesk import audit
+from riskdesk.choices import AuditAction
 from riskdesk.lists import remembered
 
 PAGE_SIZES = (10, 25, 50, 100)
@@ -118,9 +121,15 @@ def export_in_background(request, cases, kind):
     return redirect(job)
 
 
+def audit_export(request, suffix):
+    audit.record(request, AuditAction.EXPORT, object_label=export_name(suffix),
+                 query=request.GET.urlencode())
+
+
 @require_GET
 def export_csv(request):
     _filterset, cases = filtered_cases(request)
+    audit_export(request, "csv")
     background = export_in_background(request, cases, JobKind.EXPORT_CSV)
     if background:
         return background
@@ -134,6 +143,7 @@ def export_csv(request):
 @require_GET
 def export_xlsx(request):
     _filterset, cases = filtered_cases(request)
+    audit_export(request, "xlsx")
     background = export_in_background(request, cases, JobKind.EXPORT_XLSX)
     if background:
         return background
@@ -283,6 +293,8 @@ def case_page_context(request, case, *, issue_form=None, bound=None):
         "order_panels": [order_panel(user, order, today, bound=bound) for order in orders],
         "issue_form": issue_form if can_issue else None,
         "today": today,
+        "personal_data": personal_data(case),
+        "can_reveal": actions.can_reveal_personal_data(user, case),
     }
 
 
@@ -290,6 +302,39 @@ def case_page_context(request, case, *, issue_form=None, bound=None):
 def case_detail(request, reference):
     case = scoped_case(request, reference)
     return render(request, "cases/detail.html", case_page_context(request, case))
+
+
+# ---------------------------------------------------------------- personal data
+PERSONAL_FIELDS = ("contact_id_number", "contact_phone")
+
+
+def personal_data(case, revealed=None):
+    """The case's personal numbers for its page: masked, or whole when just revealed."""
+    return [
+        {
+            "name": name,
+            "label": capfirst(Case._meta.get_field(name).verbose_name),
+            "masked": getattr(case, f"{name}_masked"),
+            "value": getattr(case, name) if name == revealed else "",
+        }
+        for name in PERSONAL_FIELDS
+    ]
+
+
+@require_POST
+def reveal_contact(request, reference, name):
+    """Show one personal number whole, to the owner, a supervisor or an admin; audited."""
+    case = scoped_case(request, reference)
+    if name not in PERSONAL_FIELDS:
+        raise Http404
+    if not actions.can_reveal_personal_data(request.user, case):
+        raise PermissionDenied
+    audit.record(request, AuditAction.REVEAL, object_label=f"{case.reference} {name}")
+    context = case_page_context(request, case)
+    context["personal_data"] = personal_data(case, revealed=name)
+    response = render(request, "cases/detail.html", context)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_POST
@@ -352,6 +397,8 @@ def attachment_upload(request, reference):
 def attachment_download(request, reference, pk):
     case = scoped_case(request, reference)
     attachment = get_object_or_404(Attachment.objects.for_user(request.user), case=case, pk=pk)
+    audit.record(request, AuditAction.DOWNLOAD,
+                 object_label=f"{case.reference} {attachment.original_name}")
     response = FileResponse(
         attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
         content_type=attachment.content_type,

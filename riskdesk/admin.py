@@ -12,7 +12,14 @@ from riskdesk import notify
 from riskdesk.actions import check_membership
 from riskdesk.calendar import WorkingCalendar
 from riskdesk.choices import EmailStatus
-from riskdesk.models import District, Membership, Notification, WorkingDayOverride
+from riskdesk.models import (
+    AuditEntry,
+    District,
+    Membership,
+    Notification,
+    WorkingDayOverride,
+)
+from riskdesk.signin import AdminSignInForm
 
 
 @admin.register(District)
@@ -49,6 +56,8 @@ class MembershipInline(admin.StackedInline):
 
 User = get_user_model()
 admin.site.unregister(User)
+# The admin's sign-in page is throttled like the site's (riskdesk.signin).
+admin.site.login_form = AdminSignInForm
 
 
 @admin.register(User)
@@ -67,8 +76,21 @@ class RiskDeskUserAdmin(UserAdmin):
         return False  # people leave: deactivate them, their history stays attributed
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records that are shown, never added, changed or deleted by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdmin):
     """Read-only: what was notified, and what became of each e-mail (failures included)."""
 
     list_display = [
@@ -109,15 +131,6 @@ class NotificationAdmin(admin.ModelAdmin):
             "%(count)s e-mail queued again.", "%(count)s e-mails queued again.", len(ids)
         ) % {"count": len(ids)}, messages.SUCCESS)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(WorkingDayOverride)
 class WorkingDayOverrideAdmin(admin.ModelAdmin):
@@ -134,3 +147,16 @@ class WorkingDayOverrideAdmin(admin.ModelAdmin):
     def calendar_says(self, obj):
         """Whether the public-holiday calendar alone makes the date a working day."""
         return WorkingCalendar(overrides={}).is_working_day(obj.date)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    """Read-only: sign-ins, exports, downloads and reveals of personal data."""
+
+    list_display = ["at", "action", "username", "address", "object_label", "query"]
+    list_filter = ["action", "at", ("user", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["username", "address", "object_label", "query"]
+    date_hierarchy = "at"
+    fields = ["at", "action", "user", "username", "address", "object_label", "query"]
+    readonly_fields = fields
+    list_select_related = ["user"]

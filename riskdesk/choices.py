@@ -35,3 +35,14 @@ class EmailStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
     DIGEST = "digest", _("Waiting for the digest")
     SKIPPED = "skipped", _("Not e-mailed")
+
+
+class AuditAction(models.TextChoices):
+    """What an audit entry records: sign-ins and every read of sensitive data."""
+
+    SIGN_IN = "sign_in", _("Signed in")
+    SIGN_IN_FAILED = "sign_in_failed", _("Sign-in failed")
+    SIGN_IN_THROTTLED = "sign_in_throttled", _("Sign-in refused: too many failures")
+    EXPORT = "export", _("Export")
+    DOWNLOAD = "download", _("Attachment download")
+    REVEAL = "reveal", _("Personal data revealed")

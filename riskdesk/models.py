@@ -6,7 +6,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from riskdesk.access import ScopedQuerySet
-from riskdesk.choices import Delivery, EmailStatus, NoticeKind, Role
+from riskdesk.choices import AuditAction, Delivery, EmailStatus, NoticeKind, Role
 
 
 class DistrictQuerySet(ScopedQuerySet):
@@ -200,3 +200,74 @@ class WorkingDayOverride(models.Model):
 
     def __str__(self):
         return f"{self.date}: {'working' if self.is_working_day else 'day off'}"
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """For history and audit tables: rows are only ever inserted."""
+
+    def update(self, **kwargs):
+        raise TypeError("History is append-only: events are never changed.")
+
+    def delete(self):
+        raise TypeError("History is append-only: events are never deleted.")
+
+
+class AppendOnlyModel(models.Model):
+    """A row that is only ever inserted (histories, the audit log)."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise TypeError("History is append-only: events are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("History is append-only: events are never deleted.")
+
+
+class AuditEntry(AppendOnlyModel):
+    """Who did what to sensitive data, from where and when: sign-ins (also failed ones),
+    exports, attachment downloads and reveals of personal data. Append-only.
+
+    ``username`` is what was typed at sign-in (a failed attempt may name no real user);
+    the sign-in throttle counts failures per ``username`` and ``address`` from here, so it
+    holds across processes and machines (``riskdesk.signin``).
+    """
+
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=False)
+    action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("user"),
+    )
+    username = models.CharField(_("user name"), max_length=150, blank=True)
+    address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    object_label = models.CharField(_("object"), max_length=200, blank=True)
+    query = models.CharField(_("filter"), max_length=2000, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        constraints = [
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_action_valid",
+                condition=Q(action__in=AuditAction.values),
+            ),
+        ]
+        indexes = [
+            # the sign-in throttle: recent entries for one user name from one address
+            models.Index(
+                name="riskdesk_audit_signin", fields=["username", "address", "-at"],
+                condition=Q(action__in=[AuditAction.SIGN_IN, AuditAction.SIGN_IN_FAILED]),
+            ),
+            # the admin's list, newest first, by action
+            models.Index(name="riskdesk_audit_action_at", fields=["action", "-at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.action} {self.username} {self.object_label}"

@@ -1,0 +1,145 @@
+"""Sign-in: throttling of failed attempts, the audit of every attempt, session limits.
+
+After ``SIGN_IN_MAX_FAILURES`` failed attempts for one user name from one address within
+``SIGN_IN_WINDOW_MINUTES``, that pair waits until the oldest of those failures leaves the
+window. Nothing locks an account: another address (the real user at their desk) or another
+user name is not affected, and attempts refused during the wait do not prolong it. The
+attempts are counted from the database (``AuditEntry``), so the limit holds across
+gunicorn workers and machines.
+"""
+
+import math
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import logout
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.dispatch import receiver
+from django.shortcuts import resolve_url
+from django.utils import timezone
+from django.utils.translation import ngettext
+
+from riskdesk import audit
+from riskdesk.choices import AuditAction
+from riskdesk.models import AuditEntry
+
+SIGNED_IN_AT = "riskdesk_signed_in_at"  # session key: when this session signed in (epoch s)
+LAST_SEEN = "riskdesk_last_seen"  # session key: the last request, to the minute (epoch s)
+
+
+def _window() -> timedelta:
+    return timedelta(minutes=settings.SIGN_IN_WINDOW_MINUTES)
+
+
+def wait_until(username: str, address: str | None, now=None):
+    """When the pair may try again, or None if it may try now."""
+    now = now or timezone.now()
+    recent = AuditEntry.objects.filter(
+        username=username, address=address, at__gt=now - _window(),
+        action__in=[AuditAction.SIGN_IN, AuditAction.SIGN_IN_FAILED],
+    ).order_by("-at", "-id").values_list("action", "at")[: settings.SIGN_IN_MAX_FAILURES]
+    failures = []
+    for action, at in recent:
+        if action == AuditAction.SIGN_IN:
+            break  # a success starts the count afresh
+        failures.append(at)
+    if len(failures) < settings.SIGN_IN_MAX_FAILURES:
+        return None
+    return failures[-1] + _window()
+
+
+class ThrottledSignInMixin:
+    """Refuses a pair that must wait before checking the password at all."""
+
+    def clean(self):
+        username = (self.data.get("username") or "").strip()
+        if username and self.request is not None:
+            address = audit.client_address(self.request)
+            until = wait_until(username, address)
+            if until is not None:
+                audit.record(self.request, AuditAction.SIGN_IN_THROTTLED, user=None,
+                             username=username)
+                minutes = max(1, math.ceil((until - timezone.now()).total_seconds() / 60))
+                raise ValidationError(
+                    ngettext(
+                        "Too many failed sign-ins for this user name from your address. "
+                        "Try again in %(minutes)d minute.",
+                        "Too many failed sign-ins for this user name from your address. "
+                        "Try again in %(minutes)d minutes.",
+                        minutes,
+                    ) % {"minutes": minutes},
+                    code="throttled",
+                )
+        return super().clean()
+
+
+class SignInForm(ThrottledSignInMixin, AuthenticationForm):
+    pass
+
+
+class AdminSignInForm(ThrottledSignInMixin, AdminAuthenticationForm):
+    pass
+
+
+@receiver(user_logged_in, dispatch_uid="riskdesk.signin.logged_in")
+def on_signed_in(sender, request, user, **kwargs):
+    if request is None:
+        return
+    now = int(timezone.now().timestamp())
+    request.session[SIGNED_IN_AT] = now
+    request.session[LAST_SEEN] = now
+    audit.record(request, AuditAction.SIGN_IN, user=user)
+
+
+@receiver(user_login_failed, dispatch_uid="riskdesk.signin.login_failed")
+def on_sign_in_failed(sender, credentials, request=None, **kwargs):
+    if request is None:
+        return
+    username = str(credentials.get("username") or "")
+    audit.record(request, AuditAction.SIGN_IN_FAILED, user=None, username=username)
+
+
+class SessionLimitMiddleware:
+    """Ends a session after ``SESSION_IDLE_MINUTES`` without a request, and
+    ``SESSION_MAX_HOURS`` after sign-in however active it is.
+
+    The last request's time is written to the session at most once a minute, so an
+    active user does not cost a session write on every page.
+    """
+
+    TOUCH_SECONDS = 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(timezone.now().timestamp())
+            signed_in_at = request.session.get(SIGNED_IN_AT)
+            last_seen = request.session.get(LAST_SEEN, signed_in_at)
+            if (
+                signed_in_at is None
+                or now - signed_in_at > settings.SESSION_MAX_HOURS * 3600
+                or now - last_seen > settings.SESSION_IDLE_MINUTES * 60
+            ):
+                logout(request)
+                request.session_ended = True
+            elif now - last_seen >= self.TOUCH_SECONDS:
+                request.session[LAST_SEEN] = now
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        """Send someone whose session just ended to sign in, saying why (pages open to
+        everyone are served as to any visitor)."""
+        if getattr(request, "session_ended", False) and getattr(
+            view_func, "login_required", True
+        ):
+            return redirect_to_login(
+                request.get_full_path(), f"{resolve_url(settings.LOGIN_URL)}?ended=1"
+            )
+        return None
