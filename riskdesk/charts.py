@@ -21,20 +21,20 @@ class Bar:
     height: float = 0
 
 
-def horizontal(items, *, width: int = 420, label_width: int = 130, row: int = 26) -> dict:
-    """One bar per (label, Figure), longest = the full width left after the labels."""
+def horizontal(items, *, width: int = 420, row: int = 36) -> dict:
+    """One bar per (label, Figure): the label on its own line (never cut short), the bar
+    under it, longest = the full width less room for the figure."""
     items = list(items)
     largest = max((figure.value for _label, figure in items), default=0) or 1
-    room = width - label_width - 60
+    room = width - 60
     bars = []
     for index, (label, figure) in enumerate(items):
+        top = index * row
         bars.append(Bar(
-            label=str(label), value=figure.value, url=figure.url, x=label_width,
-            y=index * row + 4, height=row - 8,
-            width=round(room * figure.value / largest, 1) if figure.value else 0,
+            label=str(label), value=figure.value, url=figure.url, x=0, y=top + 17,
+            height=13, width=round(room * figure.value / largest, 1) if figure.value else 0,
         ))
-    return {"width": width, "height": max(len(bars), 1) * row, "bars": bars,
-            "label_x": label_width - 8}
+    return {"width": width, "height": max(len(bars), 1) * row, "bars": bars}
 
 
 def trend(months, *, width: int = 640, height: int = 200) -> dict:
