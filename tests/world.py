@@ -7,8 +7,6 @@ not mapped here fails those checks until it is added, so new URLs are covered.
 """
 
 import datetime
-import io
-import zipfile
 from types import SimpleNamespace
 
 import pytest
@@ -20,16 +18,7 @@ from cases import actions
 from cases.choices import SupervisionLevel, Transition
 from riskdesk.choices import NoticeKind
 from riskdesk.notify import notify
-
-PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def docx_bytes():
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", "<w:document/>")
-    return buffer.getvalue()
+from tests.cases.test_attachments import PDF, docx_bytes
 
 
 @pytest.fixture
