@@ -12,6 +12,7 @@ from assessments.choices import (
     Grade,
 )
 from assessments.models import Agency, Decision
+from riskdesk.filters import ModelIdsFilter
 from riskdesk.models import District
 
 
@@ -24,7 +25,7 @@ class DecisionFilterSet(filters.FilterSet):
     decision_type = filters.MultipleChoiceFilter(
         label=_("Type"), choices=DecisionType.choices, widget=forms.CheckboxSelectMultiple)
     level = filters.ChoiceFilter(label=_("Level"), choices=DecisionLevel.choices)
-    district = filters.ModelMultipleChoiceFilter(
+    district = ModelIdsFilter(
         label=_("District"), queryset=District.objects.none(),
         widget=forms.CheckboxSelectMultiple)
     grade = filters.MultipleChoiceFilter(

@@ -291,3 +291,10 @@ def test_a_year_no_date_can_have_is_ignored_on_the_decision_list(client_for, own
     response = client_for(owner).get("/decisions/", {"year": year})
     assert response.status_code == 200
     assert decision.title in response.content.decode()
+
+
+@pytest.mark.parametrize("url", ["/cases/", "/supervision/", "/decisions/"])
+def test_an_id_larger_than_any_key_is_ignored_not_a_500(client_for, city_supervisor, url):
+    # was a 500 on SQLite: the database could not bind the number
+    response = client_for(city_supervisor).get(url, {"district": "9" * 25, "category": "9" * 25})
+    assert response.status_code == 200
