@@ -9,7 +9,8 @@ from datetime import timedelta
 
 import pytest
 from django.apps import apps
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -176,6 +177,21 @@ def test_a_csv_over_the_line_or_column_limit_is_refused_with_a_message(
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not Case.objects.exists()
+
+
+def test_a_1_gb_file_is_refused_by_its_size_before_a_byte_is_read():
+    # given an uploaded CSV of 1 GB (Django streamed it to a temporary file; here a file
+    # that fails the test if anything reads it, so nothing is allocated)
+    class Unreadable(io.RawIOBase):
+        def read(self, *args):
+            raise AssertionError("the file was read")
+
+        seek = readinto = read
+
+    upload = UploadedFile(Unreadable(), name="one-line.csv", size=1024 ** 3)
+    # when it is imported, then it is refused by its size, with a clear message
+    with pytest.raises(ValidationError, match="the largest file that can be imported"):
+        imports.read_rows(upload)
 
 
 # ---------------------------------------------------------------- filters
