@@ -84,6 +84,7 @@ def test_with_redis_down_pages_and_saves_work_and_the_next_sweep_sends_each_emai
         # then the save worked, quickly, and the notices are in the inbox
         assert response.status_code == 302
         assert took < 10, f"saving took {took:.1f} s with the broker down"
+        print(f"\nsaving with the broker down took {took:.2f} s")
         order = SupervisionOrder.objects.get(case=case)
         notices = Notification.objects.filter(kind=NoticeKind.ORDER_ISSUED)
         assert {n.user for n in notices} == {owner, colleague}
