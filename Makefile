@@ -12,7 +12,7 @@ TEST_ENV := DEBUG=false SECRET_KEY=$${SECRET_KEY:-test-only-secret-key-not-for-p
 	ALLOWED_HOSTS=testserver,localhost,127.0.0.1 HTTPS=false STATIC_MANIFEST=false \
 	EMAIL_BACKEND=locmem
 
-.PHONY: run test install lint check messages bench clean
+.PHONY: run test install lint check messages bench clean backup restore
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "RiskDesk needs Python 3.11 or newer; this is " + sys.version.split()[0] + ". Run: make PYTHON=python3.11 ...")'
@@ -48,6 +48,15 @@ messages: install
 	$(DEV_ENV) $(PY) manage.py makemessages -l zh_Hans --no-obsolete --no-location \
 		--ignore='.venv/*' --ignore='var/*'
 	$(DEV_ENV) $(PY) manage.py compilemessages -l zh_Hans --ignore='.venv/*'
+
+# The database (pg_dump) and the uploaded files in one archive under var/backups/;
+# restore one into an empty database with `make restore FILE=...` (FORCE=1 to replace).
+backup: install
+	$(DEV_ENV) $(PY) manage.py backup
+
+restore: install
+	@test -n "$(FILE)" || { echo "Say which backup to restore: make restore FILE=var/backups/riskdesk-....tar.gz" >&2; exit 1; }
+	$(DEV_ENV) $(PY) manage.py restore "$(FILE)" $(if $(FORCE),--force)
 
 clean:
 	rm -rf var/static var/celery var/celerybeat-schedule*

@@ -14,6 +14,7 @@ from assessments.choices import (
 )
 from assessments.models import Agency, Decision
 from cases.filtersets import date_range
+from riskdesk.filters import ModelIdsFilter
 from riskdesk.models import District
 
 
@@ -26,7 +27,7 @@ class DecisionFilterSet(filters.FilterSet):
     decision_type = filters.MultipleChoiceFilter(
         label=_("Type"), choices=DecisionType.choices, widget=forms.CheckboxSelectMultiple)
     level = filters.ChoiceFilter(label=_("Level"), choices=DecisionLevel.choices)
-    district = filters.ModelMultipleChoiceFilter(
+    district = ModelIdsFilter(
         label=_("District"), queryset=District.objects.none(),
         widget=forms.CheckboxSelectMultiple)
     grade = filters.MultipleChoiceFilter(
@@ -43,7 +44,10 @@ class DecisionFilterSet(filters.FilterSet):
         label=_("Key sensitive only"), method="filter_key_sensitive", widget=forms.CheckboxInput)
     flagged = filters.BooleanFilter(
         label=_("Flagged assessments"), method="filter_flagged", widget=forms.CheckboxInput)
-    year = filters.NumberFilter(label=_("Year"), field_name="planned_date", lookup_expr="year")
+    # A whole year a date can have: "-1" or "1e9" would make the database layer fail (500);
+    # out of range, the value is ignored like any other invalid filter value.
+    year = filters.NumberFilter(label=_("Year"), field_name="planned_date", lookup_expr="year",
+                                min_value=1, max_value=9999, decimal_places=0)
 
     class Meta:
         model = Decision

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.choices import ExtensionState, OrderState, RiskLevel, Status, SupervisionLevel
 from cases.forms import UserChoiceField, owners_in_scope
 from cases.models import Case, Category, ExtensionRequest, SupervisionOrder
+from riskdesk.filters import ModelIdsFilter
 from riskdesk.models import District
 
 ESCALATION_LEVELS = [
@@ -71,11 +72,11 @@ class CaseFilterSet(filters.FilterSet):
         label=_("Search"), method="search",
         help_text=_("Reference, title, description, project name or employer"),
     )
-    category = filters.ModelMultipleChoiceFilter(
+    category = ModelIdsFilter(
         label=_("Category"), queryset=Category.objects.all(),
         widget=forms.CheckboxSelectMultiple,
     )
-    district = filters.ModelMultipleChoiceFilter(
+    district = ModelIdsFilter(
         label=_("District"), queryset=District.objects.none(), widget=forms.CheckboxSelectMultiple
     )
     status = filters.MultipleChoiceFilter(
@@ -175,7 +176,7 @@ class SupervisionOrderFilterSet(filters.FilterSet):
         label=_("More time requested"), method="filter_pending_extension",
         widget=forms.CheckboxInput,
     )
-    district = filters.ModelMultipleChoiceFilter(
+    district = ModelIdsFilter(
         label=_("District"), field_name="case__district", queryset=District.objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
