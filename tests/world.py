@@ -11,11 +11,13 @@ from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from assessments import actions as assessment_actions
 from cases import actions
-from cases.choices import SupervisionLevel, Transition
+from cases.choices import JobKind, JobState, SupervisionLevel, Transition
+from cases.models import Job
 from riskdesk.choices import NoticeKind
 from riskdesk.notify import notify
 from tests.cases.test_attachments import PDF, docx_bytes
@@ -42,9 +44,13 @@ def world(case, owner, district_supervisor, recorded, agency, settings, tmp_path
     notice = notify(owner, kind=NoticeKind.ORDER_ISSUED, key=f"world:{order.pk}",
                     params={"ref": case.reference, "title": case.title},
                     url=order.get_absolute_url())
+    job = Job(kind=JobKind.EXPORT_CSV, user=owner, state=JobState.DONE, progress=100,
+              result_name="cases.csv")
+    job.result.save("cases.csv", ContentFile(b"reference\n"), save=False)
+    job.save()
     return SimpleNamespace(case=case, attachment=attachment, order=order, extension=extension,
                            decision=recorded.decision, assessment=recorded, agency=agency,
-                           document=document, notice=notice)
+                           document=document, notice=notice, job=job)
 
 
 def route_values(world) -> dict[str, dict[str, object]]:
@@ -53,6 +59,9 @@ def route_values(world) -> dict[str, dict[str, object]]:
         "cases:": {"reference": world.case.reference},
         "cases:attachment": {"pk": world.attachment.pk},
         "cases:order": {"pk": world.order.pk},
+        "cases:job": {"pk": world.job.pk},
+        "cases:job_download": {"pk": world.job.pk},
+        "cases:reveal": {"name": "contact_id_number"},  # a field, not an object
         "cases:transition": {"name": Transition.VERIFY.value},  # a step, not an object
         "supervision:": {"pk": world.order.pk, "extension": world.extension.pk},
         "decisions:": {"pk": world.decision.pk},
