@@ -6,7 +6,14 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.choices import ExtensionState, OrderState, RiskLevel, Status, SupervisionLevel
 from cases.forms import UserChoiceField, owners_in_scope
-from cases.models import Case, Category, ExtensionRequest, SupervisionOrder
+from cases.models import (
+    Case,
+    Category,
+    ExtensionRequest,
+    RealEstateDetails,
+    SupervisionOrder,
+    WageArrearsDetails,
+)
 from riskdesk.models import District
 
 
@@ -21,18 +28,23 @@ class CaseFilterSet(filters.FilterSet):
         label=_("Search"), method="search",
         help_text=_("Reference, title, description, project name or employer"),
     )
+    # distinct=False: these filter on the case's own columns and foreign keys, so no case
+    # appears twice, and DISTINCT would make PostgreSQL sort every match before the LIMIT.
     category = filters.ModelMultipleChoiceFilter(
         label=_("Category"), queryset=Category.objects.all(),
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple, distinct=False,
     )
     district = filters.ModelMultipleChoiceFilter(
-        label=_("District"), queryset=District.objects.none(), widget=forms.CheckboxSelectMultiple
+        label=_("District"), queryset=District.objects.none(),
+        widget=forms.CheckboxSelectMultiple, distinct=False,
     )
     status = filters.MultipleChoiceFilter(
-        label=_("Status"), choices=Status.choices, widget=forms.CheckboxSelectMultiple
+        label=_("Status"), choices=Status.choices, widget=forms.CheckboxSelectMultiple,
+        distinct=False,
     )
     risk_level = filters.MultipleChoiceFilter(
-        label=_("Risk level"), choices=RiskLevel.choices, widget=forms.CheckboxSelectMultiple
+        label=_("Risk level"), choices=RiskLevel.choices, widget=forms.CheckboxSelectMultiple,
+        distinct=False,
     )
     owner = UserFilter(label=_("Owner"), queryset=None)
     mine = filters.BooleanFilter(
@@ -81,12 +93,18 @@ class CaseFilterSet(filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(
-            Q(reference__icontains=value)
-            | Q(title__icontains=value)
+        # Three id subqueries rather than joins: each can use its trigram index
+        # (migration 0005), and the list can still walk its sort order and stop early.
+        own = Case.objects.filter(
+            Q(reference__icontains=value) | Q(title__icontains=value)
             | Q(description__icontains=value)
-            | Q(real_estate__project_name__icontains=value)
-            | Q(wage_arrears__employer__icontains=value)
+        )
+        return queryset.filter(
+            Q(pk__in=own.values("pk"))
+            | Q(pk__in=RealEstateDetails.objects.filter(project_name__icontains=value)
+                .values("case_id"))
+            | Q(pk__in=WageArrearsDetails.objects.filter(employer__icontains=value)
+                .values("case_id"))
         )
 
     def filter_mine(self, queryset, name, value):
