@@ -65,7 +65,10 @@ def checks(results) -> list[tuple[str, str, str, bool | None]]:
 
 def table(results) -> str:
     lines = [f"\nRiskDesk bench: {results['cases']:,} cases, seeded in "
-             f"{results['seed_seconds']} s; {results.get('data')}", ""]
+             f"{results['seed_seconds']} s; {results.get('data')}",
+             f"load average {results.get('load_average_at_start')} at start, "
+             f"{results.get('load_average_at_end')} at end, {results.get('cpus')} CPUs "
+             "(others' work on the machine inflates every figure)", ""]
     lines.append(f"  {'scenario':<34} {'median':>10} {'p95':>10} {'queries':>8}")
     for row in results["scenarios"]:
         if row["skipped"]:

@@ -212,6 +212,7 @@ def main(argv=None) -> int:
         manage("migrate", "--noinput")
         seeded = seed(cases=args.cases)
     results = {"cases": seeded.cases, "seed_seconds": round(seeded.seconds, 1),
+               "load_average_at_start": os.getloadavg(), "cpus": os.cpu_count(),
                "rows": seeded.counts, "data": measure.count_due(), "scenarios": []}
     extra = [tuple(item.split("=", 1)) for item in args.url]
     for scenario in measure.scenarios(seeded, import_rows=args.import_rows, extra=extra):
@@ -231,6 +232,7 @@ def main(argv=None) -> int:
 
         connections.close_all()
         results["load"] = run_load(seeded, args, env)
+    results["load_average_at_end"] = os.getloadavg()
     print(report.table(results))
     out_dir = BASE_DIR / "var" / "bench"
     out_dir.mkdir(parents=True, exist_ok=True)
