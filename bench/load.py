@@ -12,6 +12,7 @@ the server far more than the generator.
 
 import http.client
 import json
+import os
 import random
 import re
 import statistics
@@ -113,6 +114,25 @@ def user_loop(plan, kind, username, start_gate, records, errors, rng):
             errors.append(f"{name} {path}: {status}")
 
 
+def server_cpu_seconds(master_pid) -> float | None:
+    """CPU seconds used so far by the gunicorn workers (children of ``master_pid``), read
+    from /proc: what the requests cost the web server, whatever else runs on the machine.
+    PostgreSQL's share is not in it."""
+    if not master_pid:
+        return None
+    try:
+        with open(f"/proc/{master_pid}/task/{master_pid}/children") as handle:
+            pids = handle.read().split()
+        total = 0
+        for pid in pids:
+            with open(f"/proc/{pid}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime in clock ticks
+        return total / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def percentile(values, share):
     ordered = sorted(values)
     return round(ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000, 1)
@@ -138,9 +158,11 @@ def run(plan: dict) -> dict:
         thread.start()
     gate.wait()
     started = time.monotonic()
+    cpu_before = server_cpu_seconds(plan.get("server_pid"))
     for thread in threads:
         thread.join(duration + 120)
     elapsed = time.monotonic() - started
+    cpu_after = server_cpu_seconds(plan.get("server_pid"))
     by_kind = {}
     for name in sorted({name for name, _ in records}):
         times = [t for n, t in records if n == name]
@@ -155,6 +177,14 @@ def run(plan: dict) -> dict:
         "p99_ms": percentile(times, 0.99) if times else None,
         "mean_ms": round(statistics.mean(times) * 1000, 1) if times else None,
         "errors": len(errors), "error_samples": errors[:10], "by_kind": by_kind,
+        "server_cpu_ms_per_request": (
+            round((cpu_after - cpu_before) * 1000 / len(times), 1)
+            if times and cpu_before is not None and cpu_after is not None else None),
+        "load_average": os.getloadavg(),
+        "capacity_rps_per_core": (
+            round(len(times) / (cpu_after - cpu_before), 1)
+            if times and cpu_before is not None and cpu_after and cpu_after > cpu_before
+            else None),
     }
 
 

@@ -33,8 +33,11 @@ def checks(results) -> list[tuple[str, str, str, bool | None]]:
     ratio = round(p2000 / p1, 2) if p1 and p2000 else None
     out.append(("page 2000 / page 1 (median)", f"{ratio}x", "<= 2x",
                 None if ratio is None else ratio <= 2))
-    ours, admin = get("case list, 100 rows", "median_ms"), get(
-        "admin changelist, 100 rows", "median_ms")
+    ours, admin = get("case list, 100 rows (in turns)", "median_ms"), get(
+        "admin changelist, 100 rows (in turns)", "median_ms")
+    if ours is None:  # not timed in turns (--only): the separate runs
+        ours, admin = get("case list, 100 rows", "median_ms"), get(
+            "admin changelist, 100 rows", "median_ms")
     ratio = round(ours / admin, 2) if ours and admin else None
     results["list_vs_admin_ratio"] = ratio
     out.append(("case list / admin changelist (median, 100 rows)",
@@ -55,8 +58,11 @@ def checks(results) -> list[tuple[str, str, str, bool | None]]:
     out.append(("import (median)", f"{value and round(value / 1000, 2)} s", "<= 30 s",
                 None if value is None else value <= 30_000))
     value = get("escalation sweep", "median_ms")
-    out.append(("escalation sweep (median)", f"{value and round(value / 1000, 2)} s", "<= 5 s",
-                None if value is None else value <= 5000))
+    committed = get("escalation sweep, committed", "median_ms")
+    out.append(("escalation sweep (rolled back median; committed)",
+                f"{value and round(value / 1000, 2)} s; "
+                f"{committed and round(committed / 1000, 2)} s",
+                "<= 5 s", None if value is None else max(value, committed or 0) <= 5000))
     rps, errors = load.get("throughput_rps"), load.get("errors")
     out.append(("throughput, mixed load", f"{rps} req/s, {errors} errors",
                 ">= 150 req/s, 0 errors", None if rps is None else rps >= 150 and errors == 0))
@@ -82,7 +88,9 @@ def table(results) -> str:
         lines.append(f"  load: {load['users']} users, {load['seconds']} s, "
                      f"{load['requests']} requests, {load['throughput_rps']} req/s, "
                      f"p50 {load['p50_ms']} p95 {load['p95_ms']} p99 {load['p99_ms']} ms, "
-                     f"errors {load['errors']}")
+                     f"errors {load['errors']}; gunicorn CPU per request "
+                     f"{load.get('server_cpu_ms_per_request')} ms "
+                     f"(at most ~{load.get('capacity_rps_per_core')} req/s per free core)")
         for kind, row in load["by_kind"].items():
             lines.append(f"    {kind:<18} {row['requests']:>6} req  p50 {row['p50_ms']:>7}"
                          f"  p95 {row['p95_ms']:>7}  p99 {row['p99_ms']:>7} ms")

@@ -82,6 +82,8 @@ class CasePaginator(Paginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         ids = list(self.object_list.values_list("pk", flat=True)[bottom:bottom + self.per_page])
+        # The ids come from the scoped, filtered queryset: reading them back needs neither
+        # the scope nor the filters again (a search would otherwise run twice).
         by_id = self.object_list.model.objects.with_related().in_bulk(ids)
         return self._get_page([by_id[pk] for pk in ids if pk in by_id], number, self)
 
