@@ -132,8 +132,22 @@ def notify_many(notices) -> int:
         .values_list("pk", flat=True)
     ) if new_ids else []
     if pending:
-        transaction.on_commit(lambda: [enqueue_email(pk) for pk in pending])
+        transaction.on_commit(lambda: enqueue_emails(pending))
     return len(new_ids)
+
+
+def enqueue_emails(notification_ids, *, chunk=500) -> None:
+    """``enqueue_email`` for many: one message per ``chunk`` notices, which a worker turns
+    into one e-mail task each (``queue_notification_emails``); a sweep that notified
+    thousands spent seconds queueing them one by one."""
+    from riskdesk.tasks import queue_notification_emails
+
+    for start in range(0, len(notification_ids), chunk):
+        ids = list(notification_ids[start:start + chunk])
+        try:
+            queue_notification_emails.delay(ids)
+        except Exception:  # the broker's errors vary by transport (kombu, redis, OSError)
+            log.exception("Could not queue the e-mails of %s notifications", len(ids))
 
 
 def enqueue_email(notification_id: int) -> None:
