@@ -1,8 +1,8 @@
 """Fill a database with a city's years of work, fast.
 
 The ten districts and nine categories of the demo, bench users with a known password
-(hashed once), then ``cases`` cases with on average 10 follow-ups, 20 history events and
-half an attachment each, 500 supervision orders and 2,000 decisions. The big tables are
+(hashed once), then ``cases`` cases with on average 9 follow-ups, 20 history events and
+two attachments each, 500 supervision orders and 2,000 decisions. The big tables are
 written with PostgreSQL's COPY (a bulk_create fallback keeps it usable on SQLite for the
 smoke test); ids are given by the seeder and the sequences moved past them afterwards.
 
