@@ -58,5 +58,14 @@ restore: install
 	@test -n "$(FILE)" || { echo "Say which backup to restore: make restore FILE=var/backups/riskdesk-....tar.gz" >&2; exit 1; }
 	$(DEV_ENV) $(PY) manage.py restore "$(FILE)" $(if $(FORCE),--force)
 
+# The benchmark (not part of `make test`): creates and seeds its own PostgreSQL database
+# (riskdesk_bench unless BENCH_DATABASE_URL says otherwise), times the pages, the export,
+# the import and the sweep, then puts gunicorn under load. See README.md, "Benchmark".
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/riskdesk_bench
+BENCH_ARGS ?=
+bench: install
+	@mkdir -p var/bench
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench.run $(BENCH_ARGS)
+
 clean:
 	rm -rf var/static var/celery var/celerybeat-schedule*

@@ -52,9 +52,10 @@ def attachment_added(*, case, user, attachment):
     )
 
 
-def case_escalated(*, case, trigger, level, due_date, days_overdue, order=None):
-    """A scheduled job raised the case's escalation (no user: the system did it)."""
-    return CaseEvent.objects.create(
+def escalated_event(*, case, trigger, level, due_date, days_overdue, order=None):
+    """A scheduled job raised the case's escalation (no user: the system did it).
+    Unsaved: the sweep writes a batch of them with one ``bulk_create``."""
+    return CaseEvent(
         case=case, user=None, kind=EventKind.ESCALATED,
         data={"trigger": trigger, "level": level, "due_date": due_date.isoformat(),
               "days_overdue": days_overdue, "order": order.pk if order else None},

@@ -30,13 +30,15 @@ from cases.choices import (
 from cases.models import (
     Case,
     CaseAlert,
+    CaseEvent,
     EscalationRule,
     SecurityPeriod,
     SupervisionOrder,
 )
 from riskdesk.calendar import WorkingCalendar, days_between
 from riskdesk.choices import NoticeKind, Role
-from riskdesk.notify import notify
+from riskdesk.db import insert_new
+from riskdesk.notify import notify, notify_many
 
 log = logging.getLogger(__name__)
 BATCH = 500
@@ -89,14 +91,6 @@ def district_staff(case):
     return get_user_model().objects.filter(
         is_active=True, membership__role=Role.STAFF, membership__districts=case.district_id
     )
-
-
-def supervisors_for(case, level: int):
-    """Level 1: the district's own supervisors; level 2: the city's."""
-    users = get_user_model().objects.filter(is_active=True, membership__role=Role.SUPERVISOR)
-    if level >= 2:
-        return users.filter(membership__city_wide=True)
-    return users.filter(membership__city_wide=False, membership__districts=case.district_id)
 
 
 def today_local() -> date:
@@ -187,6 +181,65 @@ class Rules:
         return reached
 
 
+@dataclass(frozen=True)
+class Step:
+    """One unit of escalation work: this case (or order), trigger, due date and level."""
+
+    case: Case
+    trigger: str
+    due: date
+    level: int
+    overdue: int
+    order: SupervisionOrder | None = None
+
+    @property
+    def kind(self) -> str:
+        if self.order is not None:
+            return AlertKind.ORDER_ESCALATION
+        if self.trigger == EscalationTrigger.FOLLOW_UP:
+            return AlertKind.FOLLOW_UP_ESCALATION
+        return AlertKind.TARGET_ESCALATION
+
+    @property
+    def key(self) -> str:
+        subject = f"order={self.order.pk}" if self.order else f"case={self.case.pk}"
+        return f"escalation:{self.trigger}:{subject}:due={self.due}:level={self.level}"
+
+
+class Supervisors:
+    """Who hears of an escalation, read once per sweep: level 1 the district's own
+    supervisors, level 2 the city's."""
+
+    def __init__(self):
+        supervisors = get_user_model().objects.filter(
+            is_active=True, membership__role=Role.SUPERVISOR
+        )
+        users = {user.pk: user for user in supervisors}
+        self.city = []
+        self.by_district: dict[int, list] = {}
+        rows = supervisors.values_list("pk", "membership__city_wide", "membership__districts")
+        for pk, city_wide, district_id in rows.order_by("pk"):
+            if city_wide:
+                if users[pk] not in self.city:
+                    self.city.append(users[pk])
+            elif district_id is not None:
+                self.by_district.setdefault(district_id, []).append(users[pk])
+
+    def for_level(self, case, level: int) -> list:
+        return self.city if level >= 2 else self.by_district.get(case.district_id, [])
+
+
+def chunks(items, size=BATCH):
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 @shared_task(acks_late=True)
 def escalate_overdue(today: str | None = None):
     """Escalate overdue follow-ups, passed target dates and overdue supervision orders by
@@ -197,65 +250,92 @@ def escalate_overdue(today: str | None = None):
     result = SweepResult()
     if not rules.by_risk:
         return result.as_dict()
+    supervisors = Supervisors()
     # Calendar days are never fewer than working days, so this bound finds every candidate.
     latest_due = day - timedelta(days=rules.earliest_days)
-    open_cases = Case.objects.open().select_related("district")
+    open_cases = Case.objects.open()
     sources = [
         (EscalationTrigger.FOLLOW_UP, "next_follow_up_due",
          open_cases.filter(next_follow_up_due__lte=latest_due)),
         (EscalationTrigger.TARGET_DATE, "target_date",
          open_cases.filter(target_date__lte=latest_due)),
     ]
-    for trigger, field_name, queryset in sources:
+
+    def case_steps(trigger, field_name, queryset):
         for case in in_batches(queryset):
             due = getattr(case, field_name)
             for level, overdue in rules.levels_reached(case.risk_level, due, day):
-                escalate(case, trigger=trigger, due=due, level=level, overdue=overdue,
-                         result=result)
-    orders = SupervisionOrder.objects.awaiting_answer().filter(
-        due_date__lte=latest_due, case__status__in=OPEN_STATUSES
-    ).select_related("case", "case__district")
-    for order in in_batches(orders):
-        for level, overdue in rules.levels_reached(order.case.risk_level, order.due_date, day):
-            escalate(order.case, trigger=EscalationTrigger.ORDER, due=order.due_date,
-                     level=level, overdue=overdue, result=result, order=order)
+                yield Step(case, trigger, due, level, overdue)
+
+    for trigger, field_name, queryset in sources:
+        for steps in chunks(case_steps(trigger, field_name, queryset)):
+            escalate(steps, result=result, supervisors=supervisors)
+
+    def order_steps():
+        orders = SupervisionOrder.objects.awaiting_answer().filter(
+            due_date__lte=latest_due, case__status__in=OPEN_STATUSES
+        ).select_related("case")
+        for order in in_batches(orders):
+            for level, overdue in rules.levels_reached(order.case.risk_level, order.due_date,
+                                                       day):
+                yield Step(order.case, EscalationTrigger.ORDER, order.due_date, level, overdue,
+                           order=order)
+
+    for steps in chunks(order_steps()):
+        escalate(steps, result=result, supervisors=supervisors)
     return result.as_dict()
 
 
-def escalate(case, *, trigger, due, level, overdue, result, order=None):
-    kind = AlertKind.ORDER_ESCALATION if order else (
-        AlertKind.FOLLOW_UP_ESCALATION if trigger == EscalationTrigger.FOLLOW_UP
-        else AlertKind.TARGET_ESCALATION
-    )
-    subject = f"order={order.pk}" if order else f"case={case.pk}"
-    key = f"escalation:{trigger}:{subject}:due={due}:level={level}"
+def escalate(steps: list[Step], *, result, supervisors):
+    """Claim the steps (one row each) and do the claimed ones, in one transaction and a
+    few statements per batch: a step someone else claimed first is skipped."""
     with transaction.atomic():
-        if not claim(key=key, kind=kind, case=case, order=order, due_date=due, level=level,
-                     trigger=trigger):
-            result.skipped += 1
+        steps = sorted(steps, key=lambda step: step.key)  # one order for everyone: no deadlock
+        claimed = set(insert_new([
+            CaseAlert(key=step.key, kind=step.kind, case=step.case, order=step.order,
+                      due_date=step.due, level=step.level, trigger=step.trigger)
+            for step in steps
+        ], returning="key"))
+        result.skipped += len(steps) - len(claimed)
+        steps = [step for step in steps if step.key in claimed]
+        result.claimed += len(steps)
+        if not steps:
             return
-        result.claimed += 1
         now = timezone.now()
-        supervision = LEVEL_SUPERVISION[level]
-        Case.objects.filter(pk=case.pk, escalation_level__lt=level).update(
-            escalation_level=level, escalated_at=now
-        )
-        if SUPERVISION_RANK[case.supervision_level] < SUPERVISION_RANK[supervision]:
-            Case.objects.filter(pk=case.pk).update(supervision_level=supervision)
-        if order is not None:
-            SupervisionOrder.objects.filter(pk=order.pk, escalation_level__lt=level).update(
-                escalation_level=level
+        for level in sorted({step.level for step in steps}):  # level 1 before level 2
+            at_level = [step for step in steps if step.level == level]
+            case_ids = {step.case.pk for step in at_level}
+            Case.objects.filter(pk__in=case_ids, escalation_level__lt=level).update(
+                escalation_level=level, escalated_at=now
             )
-        events.case_escalated(case=case, trigger=trigger, level=level, due_date=due,
-                              days_overdue=overdue, order=order)
-        reason = EscalationTrigger(trigger).label
-        url = order.get_absolute_url() if order else case.get_absolute_url()
-        for supervisor in supervisors_for(case, level):
-            created = notify(
-                supervisor, kind=NoticeKind.ESCALATION, key=key, url=url,
-                params=case_params(case, level=level, reason=str(reason), date=due.isoformat()),
+            supervision = LEVEL_SUPERVISION[level]
+            lower = [value for value, rank in SUPERVISION_RANK.items()
+                     if rank < SUPERVISION_RANK[supervision]]
+            Case.objects.filter(pk__in=case_ids, supervision_level__in=lower).update(
+                supervision_level=supervision
             )
-            result.notices += created is not None
+            order_ids = {step.order.pk for step in at_level if step.order is not None}
+            if order_ids:
+                SupervisionOrder.objects.filter(
+                    pk__in=order_ids, escalation_level__lt=level
+                ).update(escalation_level=level)
+        CaseEvent.objects.bulk_create([
+            events.escalated_event(case=step.case, trigger=step.trigger, level=step.level,
+                                   due_date=step.due, days_overdue=step.overdue,
+                                   order=step.order)
+            for step in steps
+        ])
+        notices = []
+        for step in steps:
+            reason = str(EscalationTrigger(step.trigger).label)
+            url = step.order.get_absolute_url() if step.order else step.case.get_absolute_url()
+            params = case_params(step.case, level=step.level, reason=reason,
+                                 date=step.due.isoformat())
+            notices.extend(
+                (supervisor, NoticeKind.ESCALATION, step.key, params, url)
+                for supervisor in supervisors.for_level(step.case, step.level)
+            )
+        result.notices += notify_many(notices)
 
 
 # ---------------------------------------------------------------- supervision orders

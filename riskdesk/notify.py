@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from riskdesk.choices import Delivery, EmailStatus, NoticeKind
+from riskdesk.db import insert_new
 from riskdesk.models import Notification, NotificationSetting
 
 log = logging.getLogger(__name__)
@@ -99,6 +100,55 @@ def notify(user, *, kind, key, params=None, url="") -> Notification | None:
     if status == EmailStatus.PENDING:
         transaction.on_commit(lambda: enqueue_email(notification.pk))
     return notification
+
+
+def notify_many(notices) -> int:
+    """``notify()`` for many ``(user, kind, key, params, url)`` at once, in a few queries
+    and by the same rules: once per user and key, nothing for inactive users, e-mail as
+    each user chose. Returns how many notices were created."""
+    notices = [notice for notice in notices if notice[0] is not None and notice[0].is_active]
+    if not notices:
+        return 0
+    chosen = {
+        (user_id, kind): delivery for user_id, kind, delivery in
+        NotificationSetting.objects.filter(
+            user__in={notice[0].pk for notice in notices},
+            kind__in={notice[1] for notice in notices},
+        ).values_list("user_id", "kind", "delivery")
+    }
+    rows = []
+    for user, kind, key, params, url in notices:
+        delivery = chosen.get((user.pk, kind), Delivery.IMMEDIATE) if user.email else (
+            Delivery.OFF)
+        status = {
+            Delivery.IMMEDIATE: EmailStatus.PENDING,
+            Delivery.DIGEST: EmailStatus.DIGEST,
+        }.get(delivery, EmailStatus.SKIPPED)
+        rows.append(Notification(user=user, kind=kind, key=fit_key(key), params=params or {},
+                                 url=url, email_status=status))
+    rows.sort(key=lambda row: (row.user_id, row.key))  # one order for everyone: no deadlock
+    new_ids = insert_new(rows, returning="id")
+    pending = list(
+        Notification.objects.filter(pk__in=new_ids, email_status=EmailStatus.PENDING)
+        .values_list("pk", flat=True)
+    ) if new_ids else []
+    if pending:
+        transaction.on_commit(lambda: enqueue_emails(pending))
+    return len(new_ids)
+
+
+def enqueue_emails(notification_ids, *, chunk=500) -> None:
+    """``enqueue_email`` for many: one message per ``chunk`` notices, which a worker turns
+    into one e-mail task each (``queue_notification_emails``); a sweep that notified
+    thousands spent seconds queueing them one by one."""
+    from riskdesk.tasks import queue_notification_emails
+
+    for start in range(0, len(notification_ids), chunk):
+        ids = list(notification_ids[start:start + chunk])
+        try:
+            queue_notification_emails.delay(ids)
+        except Exception:  # the broker's errors vary by transport (kombu, redis, OSError)
+            log.exception("Could not queue the e-mails of %s notifications", len(ids))
 
 
 def enqueue_email(notification_id: int) -> None:

@@ -145,6 +145,15 @@ def send_notification_email(self, notification_id: int):
 
 
 @shared_task
+def queue_notification_emails(notification_ids: list[int]):
+    """Queue one ``send_notification_email`` per notice. A sweep that notified thousands
+    sends this one message instead of thousands (each took about 1 ms of its time)."""
+    for notification_id in notification_ids:
+        send_notification_email.delay(notification_id)
+    return len(notification_ids)
+
+
+@shared_task
 def send_pending_emails():
     """Queue again the e-mails of notices pending for longer than ``STALE_PENDING``.
 

@@ -108,6 +108,15 @@ def test_an_escalation_sweep_run_twice_escalates_once(registered_on_jan_1, distr
     assert notices(district_supervisor).count() == 1
 
 
+def test_the_case_page_shows_an_escalation_as_done_by_the_system(
+    registered_on_jan_1, district_supervisor, client_for
+):
+    tasks.escalate_overdue("2026-01-12")  # the sweep's history entry has no user
+    response = client_for(district_supervisor).get(registered_on_jan_1.get_absolute_url())
+    assert response.status_code == 200
+    assert "system" in response.content.decode() or "系统" in response.content.decode()
+
+
 def test_an_administrator_can_change_the_thresholds(registered_on_jan_1, district_supervisor):
     EscalationRule.objects.filter(risk_level=RiskLevel.MAJOR, level=1).update(days_overdue=1)
     tasks.escalate_overdue("2026-01-09")

@@ -396,3 +396,14 @@ def test_two_workers_sending_the_same_email_at_once_send_it_once(owner, monkeypa
     first.join(10)
     assert sorted(results) == ["not pending", "sent"]
     assert len(sent) == 1
+
+
+def test_queueing_many_e_mails_queues_one_task_per_notice(monkeypatch):
+    from riskdesk import notify, tasks
+
+    queued = []
+    monkeypatch.setattr(tasks.send_notification_email, "delay", queued.append)
+    monkeypatch.setattr(tasks.queue_notification_emails, "delay",
+                        lambda ids: tasks.queue_notification_emails.apply(args=[ids]).get())
+    notify.enqueue_emails(list(range(1, 1201)))
+    assert queued == list(range(1, 1201))

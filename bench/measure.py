@@ -1,0 +1,217 @@
+"""Single-request timings: named scenarios, each run ``repeat`` times in this process with
+Django's test client, reported as median and p95 with the SQL query count.
+
+A scenario is a name, who asks, and what: a URL (GET), or a callable for work that is not
+one page (the import, the sweep). Work that writes runs inside a transaction that is rolled
+back afterwards, so every repetition sees the same data. A URL answering 404 (a page not
+built yet, e.g. the dashboard) is reported as skipped with a message, not timed.
+"""
+
+import csv
+import io
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
+from django.test import Client
+from django.utils import timezone
+
+from cases.choices import RiskLevel, Status
+from cases.models import Case, Category
+from cases.tasks import escalate_overdue
+
+
+class Rollback(Exception):
+    """Raised to undo a repetition's writes."""
+
+
+@dataclass
+class Scenario:
+    name: str
+    user: str  # a username
+    url: str = ""
+    run: Callable | None = None  # run(client, user) -> HTTP status or None, for non-GET work
+    repeat: int | None = None  # None: the run's default
+    rollback: bool = False
+    warmup: bool = True  # one run more first, not counted
+    note: str = ""
+
+
+@dataclass
+class Timing:
+    name: str
+    runs: list = field(default_factory=list)  # seconds
+    queries: int | None = None
+    status: int | None = None
+    skipped: str = ""
+    note: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def median_ms(self):
+        return round(statistics.median(self.runs) * 1000, 1) if self.runs else None
+
+    @property
+    def p95_ms(self):
+        if not self.runs:
+            return None
+        ordered = sorted(self.runs)
+        return round(ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))] * 1000, 1)
+
+    def as_dict(self):
+        return {"name": self.name, "median_ms": self.median_ms, "p95_ms": self.p95_ms,
+                "runs": len(self.runs), "queries": self.queries, "status": self.status,
+                "skipped": self.skipped, "note": self.note, **self.extra}
+
+
+def _consume(response) -> None:
+    if getattr(response, "streaming", False):
+        for _chunk in response.streaming_content:
+            pass
+
+
+class QueryCounter:
+    """Counts the SQL statements run (all of them, unlike the debug log's 9,000)."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+def _once(client, scenario, user):
+    counter = QueryCounter()
+    with connection.execute_wrapper(counter):
+        started = time.perf_counter()
+        if scenario.run is not None:
+            status = scenario.run(client, user)
+        else:
+            response = client.get(scenario.url)
+            _consume(response)
+            status = response.status_code
+        elapsed = time.perf_counter() - started
+    return elapsed, counter.count, status
+
+
+def time_scenario(scenario: Scenario, *, repeat: int) -> Timing:
+    timing = Timing(scenario.name, note=scenario.note)
+    user = get_user_model().objects.get(username=scenario.user)
+    client = Client()
+    client.force_login(user)  # no Argon2 per request: sign-in is not what is measured
+    count = scenario.repeat or repeat
+    first = 0 if scenario.warmup else 1
+    for number in range(first, count + 1):  # run 0 warms caches and is not counted
+        if scenario.rollback:
+            try:
+                with transaction.atomic():
+                    elapsed, queries, status = _once(client, scenario, user)
+                    raise Rollback
+            except Rollback:
+                pass
+        else:
+            elapsed, queries, status = _once(client, scenario, user)
+        if status == 404 and scenario.run is None:
+            timing.skipped = f"{scenario.url} answers 404 (not built yet); skipped."
+            return timing
+        timing.status, timing.queries = status, queries
+        if status not in (200, 302, None):
+            timing.skipped = f"{scenario.url or scenario.name} answered {status}."
+            return timing
+        if number:
+            timing.runs.append(elapsed)
+    return timing
+
+
+def side_by_side(first: Scenario, second: Scenario, *, repeat: int) -> tuple[Timing, Timing]:
+    """Time two pages in turns (A, B, A, B, ...) so both see the same background load:
+    on a shared machine a minute's difference in load matters more than the pages do."""
+    pair = []
+    for scenario in (first, second):
+        client = Client()
+        client.force_login(get_user_model().objects.get(username=scenario.user))
+        client.get(scenario.url)  # warm-up
+        pair.append((scenario, client, Timing(f"{scenario.name} (in turns)", note=scenario.note)))
+    for _number in range(repeat):
+        for scenario, client, timing in pair:
+            elapsed, timing.queries, timing.status = _once(client, scenario, None)
+            timing.runs.append(elapsed)
+    return pair[0][2], pair[1][2]
+
+
+# ---------------------------------------------------------------- work that is not one page
+def import_file(rows: int, district_code: str) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["source_reference", "title", "category", "district", "risk_level",
+                     "people_affected", "amount_involved", "target_date"])
+    codes = list(Category.objects.exclude(kind__in=["real_estate", "wage_arrears",
+                                                    "mass_victim"])
+                 .values_list("code", flat=True)) or ["land"]
+    levels = RiskLevel.values
+    for number in range(rows):
+        writer.writerow([f"IMPORT-{number}", f"排查线索 {number}", codes[number % len(codes)],
+                         district_code, levels[number % 4], number % 500, "1000.00",
+                         "2027-06-30"])
+    return buffer.getvalue().encode("utf-8")
+
+
+def import_runner(content: bytes):
+    def run(client, user):
+        upload = SimpleUploadedFile("bench-import.csv", content, content_type="text/csv")
+        response = client.post("/cases/import/", {"file": upload})
+        if response.status_code != 302:
+            raise RuntimeError(f"The import was refused ({response.status_code}).")
+        return response.status_code
+    return run
+
+
+def sweep(client, user):
+    result = escalate_overdue()
+    sweep.last = result
+    return None
+
+
+def scenarios(seeded, *, import_rows: int, extra: list[tuple[str, str]] = ()) -> list[Scenario]:
+    """The named scenarios; ``extra`` adds (name, URL) pairs timed as the city supervisor."""
+    category = Category.objects.order_by("sort_order").first()
+    city, district = seeded.city_user, seeded.district_user
+    three = f"status={Status.IN_RESOLUTION}&risk_level={RiskLevel.MEDIUM}&category={category.pk}"
+    staff_user = f"bench-{seeded.district_code}-staff1"
+    return [
+        Scenario("case list", city, "/cases/"),
+        Scenario("case list, 10 rows", city, "/cases/?per_page=10"),
+        Scenario("case list, 100 rows", city, "/cases/?per_page=100"),
+        Scenario("case list, three filters", city, f"/cases/?{three}"),
+        Scenario("case list, search", city, "/cases/?q=%E7%83%82%E5%B0%BE%E6%A5%BC",
+                 note="q=烂尾楼 (in about 40% of the cases' titles or descriptions)"),
+        Scenario("case list, search, rare", city, "/cases/?q=%E9%97%AE%E9%A2%98+4242",
+                 note="q=问题 4242 (about 11 titles)"),
+        Scenario("case list, page 2000", city, "/cases/?page=2000"),
+        Scenario("admin changelist, 100 rows", seeded.admin_user, "/admin/cases/case/",
+                 note="Django admin, same data, list_per_page=100"),
+        Scenario("case detail, 50 events", city, f"/cases/{seeded.detail_reference}/"),
+        Scenario("dashboard, city", city, "/dashboard/"),
+        Scenario("dashboard, one district", district, "/dashboard/"),
+        Scenario(f"import, {import_rows:,} rows", staff_user,
+                 run=import_runner(import_file(import_rows, seeded.district_code)),
+                 repeat=3, rollback=True, note="rolled back after each run"),
+        Scenario("escalation sweep", city, run=sweep, repeat=3, rollback=True,
+                 note="first run on the data each time (rolled back after each run)"),
+        Scenario("escalation sweep, committed", city, run=sweep, repeat=1, warmup=False,
+                 note="once for real: commits, then queues each notice's e-mail (Celery)"),
+        Scenario("escalation sweep, rerun", city, run=sweep, repeat=3, warmup=False,
+                 note="everything already claimed: nothing to do"),
+        *[Scenario(name, city, url) for name, url in extra],
+    ]
+
+
+def count_due() -> dict:
+    today = timezone.localdate()
+    return {"open_cases": Case.objects.open().count(),
+            "follow_up_overdue": Case.objects.follow_up_overdue(today).count()}

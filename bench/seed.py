@@ -1,0 +1,416 @@
+"""Fill a database with a city's years of work, fast.
+
+The ten districts and nine categories of the demo, bench users with a known password
+(hashed once), then ``cases`` cases with on average 9 follow-ups, 20 history events and
+two attachments each, 500 supervision orders and 2,000 decisions. The big tables are
+written with PostgreSQL's COPY (a bulk_create fallback keeps it usable on SQLite for the
+smoke test); ids are given by the seeder and the sequences moved past them afterwards.
+
+Exactly ``DUE_CASES`` open cases have a follow-up overdue long enough to reach both
+escalation levels, so the escalation sweep has a known amount of work; every other open
+case is due in the future. ``DETAIL_EVENTS`` events belong to the first case, the one the
+detail page is timed on.
+"""
+
+import io
+import json
+import random
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.utils import timezone
+
+from assessments.choices import DecisionLevel, DecisionStatus, DecisionType
+from assessments.models import Decision, Department
+from cases.choices import (
+    OPEN_STATUSES,
+    AttachmentKind,
+    CategoryKind,
+    EventKind,
+    FollowUpMethod,
+    OrderState,
+    RiskLevel,
+    SchemeType,
+    Source,
+    Status,
+    SupervisionLevel,
+)
+from cases.demo import seed_categories
+from cases.models import (
+    Attachment,
+    Case,
+    CaseEvent,
+    FollowUp,
+    MassVictimDetails,
+    RealEstateDetails,
+    ReferenceCounter,
+    SupervisionOrder,
+    WageArrearsDetails,
+)
+from riskdesk.choices import Role
+from riskdesk.demo import DISTRICTS
+from riskdesk.models import District, Membership
+
+PASSWORD = "bench-password-2026"  # noqa: S105 (a throwaway database's users)
+DUE_CASES = 1000
+DETAIL_EVENTS = 50
+ORDERS = 500
+DECISIONS = 2000
+
+# Realistic mixes (weights): most cases are being worked on, a quarter are closed.
+STATUS_MIX = {
+    Status.REPORTED: 10, Status.VERIFIED: 15, Status.IN_RESOLUTION: 40,
+    Status.RESOLVED: 10, Status.CLOSED: 25,
+}
+RISK_MIX = {RiskLevel.MAJOR: 5, RiskLevel.HIGH: 15, RiskLevel.MEDIUM: 40, RiskLevel.LOW: 40}
+DISTRICT_WEIGHTS = [22, 18, 14, 12, 4, 2, 8, 6, 5, 9]  # the big urban districts first
+CATEGORY_WEIGHTS = [25, 20, 12, 10, 8, 8, 7, 5, 5]
+WORDS = ["烂尾楼", "工资", "集资", "拆迁", "污染", "社保", "学校", "医院", "退役", "改制",
+         "项目", "小区", "工地", "合作社", "物业", "安置", "补偿", "欠薪", "维权", "信访"]
+STEPS = [Status.VERIFIED, Status.IN_RESOLUTION, Status.RESOLVED, Status.CLOSED]
+TRANSITION_INTO = {Status.VERIFIED: "verify", Status.IN_RESOLUTION: "start",
+                   Status.RESOLVED: "resolve", Status.CLOSED: "close"}
+
+
+@dataclass
+class Seeded:
+    """What the measurements need to know about the data."""
+
+    cases: int = 0
+    counts: dict = field(default_factory=dict)
+    seconds: float = 0.0
+    detail_reference: str = ""
+    city_user: str = ""
+    district_user: str = ""
+    district_code: str = ""
+    admin_user: str = ""
+    load_users: list = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- writing rows fast
+def _text(value) -> str:
+    if value is None:
+        return r"\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, dict | list):
+        value = json.dumps(value, ensure_ascii=False)
+    elif isinstance(value, datetime):
+        value = value.isoformat()
+    else:
+        value = str(value)
+    return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace(
+        "\r", "\\r")
+
+
+def write_rows(model, fields: list[str], rows) -> int:
+    """Insert ``rows`` (tuples in ``fields`` order, attribute names) into ``model``'s
+    table: COPY on PostgreSQL, bulk_create in big batches elsewhere. Returns the count."""
+    if connection.vendor != "postgresql":
+        objects = [model(**dict(zip(fields, row, strict=True))) for row in rows]
+        model.objects.bulk_create(objects, batch_size=2000)
+        return len(objects)
+    # COPY knows nothing of Django's defaults: add them for the columns not given.
+    defaults = [
+        (f.attname, f.get_default()) for f in model._meta.concrete_fields
+        if f.attname not in fields and not f.primary_key
+    ]
+    if defaults:
+        fields = [*fields, *(name for name, _value in defaults)]
+        tail = tuple(value for _name, value in defaults)
+        rows = (tuple(row) + tail for row in rows)
+    column = {f.attname: f.column for f in model._meta.concrete_fields}
+    columns = ", ".join(
+        connection.ops.quote_name(column[name]) for name in fields
+    )
+    sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
+    count = 0
+    buffer = io.StringIO()
+    with connection.cursor() as cursor:
+        for row in rows:
+            buffer.write("\t".join(_text(value) for value in row))
+            buffer.write("\n")
+            count += 1
+            if count % 50_000 == 0:
+                buffer.seek(0)
+                cursor.cursor.copy_expert(sql, buffer)
+                buffer = io.StringIO()
+        buffer.seek(0)
+        cursor.cursor.copy_expert(sql, buffer)
+    return count
+
+
+def next_id(model) -> int:
+    last = model.objects.order_by("-pk").values_list("pk", flat=True).first()
+    return (last or 0) + 1
+
+
+def reset_sequences(*models) -> None:
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), models):
+            cursor.execute(sql)
+
+
+def _pick(rng, mix: dict):
+    return rng.choices(list(mix), weights=list(mix.values()))[0]
+
+
+# ---------------------------------------------------------------- people and reference data
+def _user(username, *, role, districts=(), city_wide=False, password_hash, staff=False):
+    user_model = get_user_model()
+    user, _created = user_model.objects.update_or_create(
+        username=username,
+        defaults={"password": password_hash, "is_active": True, "is_staff": staff,
+                  "is_superuser": staff, "email": f"{username}@bench.invalid",
+                  "first_name": username},
+    )
+    membership, _created = Membership.objects.update_or_create(
+        user=user, defaults={"role": role, "city_wide": city_wide}
+    )
+    membership.districts.set(districts)
+    return user
+
+
+def seed_people(result: Seeded):
+    districts = []
+    for code, name_en, name_zh in DISTRICTS:
+        district, _created = District.objects.get_or_create(
+            code=code, defaults={"name_en": name_en, "name_zh": name_zh}
+        )
+        districts.append(district)
+    categories, _created = seed_categories()
+    password_hash = make_password(PASSWORD)  # one slow Argon2 hash for everyone
+    admin = _user("bench-admin", role=Role.ADMIN, password_hash=password_hash, staff=True)
+    city = [_user(f"bench-city-{n}", role=Role.SUPERVISOR, city_wide=True,
+                  password_hash=password_hash) for n in range(1, 6)]
+    staff, supervisors = {}, {}
+    for district in districts:
+        staff[district.pk] = [
+            _user(f"bench-{district.code}-staff{n}", role=Role.STAFF, districts=[district],
+                  password_hash=password_hash) for n in (1, 2)
+        ]
+        supervisors[district.pk] = _user(
+            f"bench-{district.code}-supervisor", role=Role.SUPERVISOR, districts=[district],
+            password_hash=password_hash,
+        )
+    result.city_user = city[0].username
+    result.admin_user = admin.username
+    result.district_user = supervisors[districts[0].pk].username
+    result.district_code = districts[0].code
+    # 20 signed-in users for the load test: 5 city supervisors, 10 staff, 5 supervisors.
+    result.load_users = (
+        [("city", u.username) for u in city]
+        + [("staff", staff[d.pk][0].username) for d in districts]
+        + [("supervisor", supervisors[d.pk].username) for d in districts[:5]]
+    )
+    return districts, list(categories.values()), staff, supervisors, city
+
+
+# ---------------------------------------------------------------- the cases and their history
+def seed(*, cases: int = 100_000, seed: int = 2026, out=print) -> Seeded:
+    """Add ``cases`` cases and their history to the current database."""
+    started = time.perf_counter()
+    rng = random.Random(seed)
+    result = Seeded(cases=cases)
+    now = timezone.now()
+    today = timezone.localdate()
+    with transaction.atomic():
+        districts, categories, staff, supervisors, city = seed_people(result)
+    first_case = next_id(Case)
+    ids = {"followup": next_id(FollowUp), "event": next_id(CaseEvent),
+           "attachment": next_id(Attachment)}
+    due_ids = set(rng.sample(range(first_case, first_case + cases), min(DUE_CASES, cases)))
+    plan = []  # (case id, district id, category, status, created_at, owner id)
+    case_rows, follow_rows, event_rows, attachment_rows = [], [], [], []
+    details = {CategoryKind.REAL_ESTATE: [], CategoryKind.WAGE_ARREARS: [],
+               CategoryKind.MASS_VICTIM: []}
+    per_year: dict[int, int] = {}
+    base = dict(ReferenceCounter.objects.values_list("year", "last"))  # never reuse a number
+    span_days = 5 * 365
+    for offset in range(cases):
+        case_id = first_case + offset
+        district = rng.choices(districts, weights=DISTRICT_WEIGHTS)[0]
+        category = rng.choices(categories, weights=CATEGORY_WEIGHTS)[0]
+        owner = rng.choice(staff[district.pk])
+        due = case_id in due_ids
+        status = rng.choice(OPEN_STATUSES[:3]) if due else _pick(rng, STATUS_MIX)
+        risk = _pick(rng, RISK_MIX)
+        created = now - timedelta(days=span_days * (cases - offset) / cases,
+                                  seconds=rng.randrange(3600))
+        year = timezone.localtime(created).year
+        per_year[year] = per_year.get(year, 0) + 1
+        reference = f"RC-{year}-{base.get(year, 0) + per_year[year]:05d}"
+        is_open = status in OPEN_STATUSES
+        if due:
+            next_due = today - timedelta(days=61 + rng.randrange(30))
+        elif is_open:
+            next_due = today + timedelta(days=rng.randrange(1, 60))
+        else:
+            next_due = None
+        affected = rng.randrange(1, 2000)
+        involved = Decimal(rng.randrange(10_000, 50_000_000))
+        closed_at = created + timedelta(days=rng.randrange(30, 300)) if not is_open else None
+        words = rng.sample(WORDS, 3)
+        title = f"{district.name_zh}{''.join(words)}问题 {offset}"
+        case_rows.append((
+            case_id, reference, title,
+            f"{'，'.join(rng.sample(WORDS, 6))}。涉及{affected}人，第{offset}号排查线索。",
+            category.pk, district.pk, f"{district.name_zh}某街道{rng.randrange(1, 300)}号",
+            risk, rng.choice(Source.values), f"{district.name_zh}住建局", "张副区长",
+            owner.pk, status,
+            today + timedelta(days=rng.randrange(30, 400)) if is_open else None,
+            next_due, affected, rng.randrange(0, affected + 1), involved,
+            (involved * Decimal(rng.randrange(0, 101)) / 100).quantize(Decimal("0.01")),
+            f"BENCH-{case_id}", 0, None, "", closed_at if status == Status.RESOLVED else None,
+            closed_at, created, owner.pk, closed_at or created, owner.pk,
+        ))
+        plan.append((case_id, district.pk, category, status, created, owner.pk))
+        kind_rows = details.get(category.kind)
+        if kind_rows is not None:
+            kind_rows.append((case_id, words))
+        # follow-ups (0..20, 10 on average) and history (about 20 events on average)
+        wanted_events = DETAIL_EVENTS if offset == 0 else rng.randrange(10, 31)
+        events = [(EventKind.CREATED, created, {"status": Status.REPORTED,
+                                                "source_reference": f"BENCH-{case_id}"})]
+        if status != Status.REPORTED:
+            for step in STEPS[: STEPS.index(status) + 1]:
+                previous = Status.REPORTED if step == STEPS[0] else STEPS[STEPS.index(step) - 1]
+                events.append((EventKind.TRANSITION, created + timedelta(days=len(events)), {
+                    "transition": TRANSITION_INTO[step], "from": previous, "to": step,
+                    "note": "按计划推进"}))
+        n_follow = min(rng.randrange(0, 21), wanted_events - len(events))
+        for number in range(n_follow):
+            follow_id = ids["followup"]
+            ids["followup"] += 1
+            day = (created + timedelta(days=7 * (number + 1))).date()
+            follow_rows.append((
+                follow_id, case_id, day, rng.choice(FollowUpMethod.values),
+                f"第{number + 1}次跟进：{'、'.join(rng.sample(WORDS, 4))}", 0, Decimal(0), 0,
+                created + timedelta(days=7 * (number + 1)), owner.pk,
+            ))
+            events.append((EventKind.FOLLOW_UP, created + timedelta(days=7 * (number + 1)), {
+                "follow_up": follow_id, "date": day.isoformat(), "method": "meeting",
+                "people_helped_added": 0, "amount_recovered_added": "0",
+                "households_delivered_added": 0, "next_due": None}))
+        while len(events) < wanted_events:
+            at = created + timedelta(hours=len(events) * 13)
+            if rng.random() < 0.25:
+                attachment_id = ids["attachment"]
+                ids["attachment"] += 1
+                attachment_rows.append((
+                    attachment_id, case_id, f"attachments/bench/{attachment_id}.pdf",
+                    f"材料{attachment_id}.pdf", "application/pdf", AttachmentKind.DOCUMENT,
+                    rng.randrange(10_000, 5_000_000), "0" * 64, at, owner.pk,
+                ))
+                events.append((EventKind.ATTACHMENT, at, {
+                    "attachment": attachment_id, "name": f"材料{attachment_id}.pdf",
+                    "size": 1, "follow_up": None}))
+            else:
+                events.append((EventKind.EDITED, at, {"changes": {
+                    "responsible_unit": ["", f"{district.name_zh}住建局"],
+                    "people_affected": [str(affected - 1), str(affected)]}}))
+        for kind, at, data in events:
+            event_rows.append((ids["event"], case_id, kind, owner.pk, at, data))
+            ids["event"] += 1
+    result.detail_reference = case_rows[0][1]
+    case_fields = [
+        "id", "reference", "title", "description", "category_id", "district_id", "address",
+        "risk_level", "source", "responsible_unit", "lead_official", "owner_id", "status",
+        "target_date", "next_follow_up_due", "people_affected", "people_helped",
+        "amount_involved", "amount_recovered", "source_reference", "escalation_level",
+        "escalated_at", "supervision_level", "resolved_at", "closed_at", "created_at",
+        "created_by_id", "updated_at", "updated_by_id",
+    ]
+    with transaction.atomic():
+        counts = result.counts
+        counts["cases"] = write_rows(Case, case_fields, case_rows)
+        del case_rows
+        counts["real_estate_details"] = write_rows(
+            RealEstateDetails, ["case_id", "project_name", "developer", "households_affected"],
+            ((cid, f"{w[0]}{w[1]}花园", f"{w[2]}置业有限公司", 300)
+             for cid, w in details[CategoryKind.REAL_ESTATE]))
+        counts["wage_arrears_details"] = write_rows(
+            WageArrearsDetails, ["case_id", "employer", "project"],
+            ((cid, f"{w[0]}{w[1]}建筑公司", f"{w[2]}工程")
+             for cid, w in details[CategoryKind.WAGE_ARREARS]))
+        counts["mass_victim_details"] = write_rows(
+            MassVictimDetails, ["case_id", "scheme_type"],
+            ((cid, SchemeType.ILLEGAL_FUNDRAISING)
+             for cid, _w in details[CategoryKind.MASS_VICTIM]))
+        counts["follow_ups"] = write_rows(FollowUp, [
+            "id", "case_id", "date", "method", "summary", "people_helped_added",
+            "amount_recovered_added", "households_delivered_added", "created_at",
+            "created_by_id"], follow_rows)
+        del follow_rows
+        counts["attachments"] = write_rows(Attachment, [
+            "id", "case_id", "file", "original_name", "content_type", "kind", "size", "sha256",
+            "uploaded_at", "uploaded_by_id"], attachment_rows)
+        counts["events"] = write_rows(
+            CaseEvent, ["id", "case_id", "kind", "user_id", "at", "data"], event_rows)
+        del event_rows
+        counts["orders"] = seed_orders(rng, plan, supervisors, today)
+        counts["decisions"] = seed_decisions(rng, districts, city[0], today)
+        for year, last in per_year.items():
+            counter, _created = ReferenceCounter.objects.get_or_create(year=year)
+            counter.last = base.get(year, 0) + last
+            counter.save(update_fields=["last"])
+        reset_sequences(Case, FollowUp, CaseEvent, Attachment)
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        # What autovacuum does on a database that has been running for a while: fresh
+        # statistics, and the visibility map that lets counts use index-only scans.
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+    result.seconds = time.perf_counter() - started
+    out(f"Seeded {counts['cases']:,} cases, {counts['follow_ups']:,} follow-ups, "
+        f"{counts['events']:,} events, {counts['attachments']:,} attachments, "
+        f"{counts['orders']:,} orders, {counts['decisions']:,} decisions "
+        f"in {result.seconds:.1f} s.")
+    return result
+
+
+def seed_orders(rng, plan, supervisors, today) -> int:
+    """Orders on open cases, due in the future (the sweep's due work is the cases')."""
+    open_plan = [row for row in plan if row[3] in OPEN_STATUSES[:3]]
+    chosen = rng.sample(open_plan, min(ORDERS, len(open_plan)))
+    orders = []
+    for case_id, district_id, _category, _status, created, _owner in chosen:
+        due = today + timedelta(days=rng.randrange(5, 60))
+        orders.append(SupervisionOrder(
+            case_id=case_id, level=rng.choice(SupervisionLevel.values),
+            instructions="请于期限内报送化解进展。", due_date=due, original_due_date=due,
+            state=rng.choice([OrderState.ISSUED, OrderState.ACKNOWLEDGED]),
+            issued_by=supervisors[district_id], issued_at=created + timedelta(days=3),
+        ))
+    SupervisionOrder.objects.bulk_create(orders, batch_size=1000)
+    return len(orders)
+
+
+def seed_decisions(rng, districts, user, today) -> int:
+    departments = [Department.objects.get_or_create(
+        name_zh="市发展和改革委员会（基准）", defaults={"name_en": "City DRC (bench)"})[0]]
+    for district in districts:
+        departments.append(Department.objects.get_or_create(
+            name_zh=f"{district.name_zh}住建局（基准）",
+            defaults={"name_en": f"{district.name_en} housing (bench)", "district": district},
+        )[0])
+    decisions = []
+    for number in range(DECISIONS):
+        department = rng.choice(departments)
+        decisions.append(Decision(
+            title=f"重大决策 {number}：{''.join(rng.sample(WORDS, 2))}",
+            department=department,
+            level=DecisionLevel.DISTRICT if department.district_id else DecisionLevel.CITY,
+            district_id=department.district_id, decision_type=rng.choice(DecisionType.values),
+            planned_date=today - timedelta(days=rng.randrange(-90, 1500)),
+            status=rng.choice([DecisionStatus.REGISTERED, DecisionStatus.UNDER_ASSESSMENT,
+                               DecisionStatus.ASSESSED]),
+            created_by=user,
+        ))
+    Decision.objects.bulk_create(decisions, batch_size=1000)
+    return len(decisions)

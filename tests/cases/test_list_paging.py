@@ -1,0 +1,58 @@
+"""The case list counts once and reads a page as ids, then rows: what a user sees must not
+change (counts with and without a status filter, deep pages in order, search by details)."""
+
+import pytest
+
+from cases.choices import CategoryKind, Status
+from cases.models import Case, WageArrearsDetails
+
+
+@pytest.fixture
+def twelve(make_case):
+    cases = [make_case(title=f"Case {number:02d}") for number in range(12)]
+    Case.objects.filter(pk__in=[c.pk for c in cases[:5]]).update(status=Status.VERIFIED)
+    return cases
+
+
+def test_the_count_follows_the_chosen_statuses(client_for, owner, twelve):
+    client = client_for(owner)
+    assert client.get("/cases/").context["page"].paginator.count == 12
+    only = client.get("/cases/?status=verified").context["page"]
+    assert only.paginator.count == 5 and len(only.object_list) == 5
+    both = client.get("/cases/?status=verified&status=reported").context["page"]
+    assert both.paginator.count == 12
+
+
+def test_a_wrong_status_is_ignored_and_everything_counted(client_for, owner, twelve):
+    response = client_for(owner).get("/cases/?status=nonsense")
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == 12
+
+
+def test_pages_show_every_case_once_newest_first(client_for, owner, twelve):
+    client = client_for(owner)
+    seen = []
+    for number in (1, 2):
+        page = client.get(f"/cases/?per_page=10&page={number}").context["page"]
+        seen += [case.title for case in page.object_list]
+    assert seen == [f"Case {number:02d}" for number in reversed(range(12))]
+
+
+def test_search_finds_a_case_by_its_employer(client_for, owner, make_case):
+    make_case(title="Unrelated", kind=CategoryKind.GENERAL)
+    found = make_case(title="Wages", details=WageArrearsDetails(employer="Hongda Construction"))
+    page = client_for(owner).get("/cases/?q=hongda").context["page"]
+    assert [case.pk for case in page.object_list] == [found.pk]
+    assert page.paginator.count == 1
+
+
+@pytest.mark.parametrize("value", [[], ["verified", "closed"]])
+def test_the_quick_checkboxes_write_what_django_writes(value):
+    from django import forms
+
+    from cases.filtersets import Checkboxes
+
+    choices = [("Group <1>", [("a", "A & B"), ("b", "B")]), *Status.choices]
+    attrs = {"id": "id_status", "class": "x<y", "data-on": True}
+    django_html = forms.CheckboxSelectMultiple(choices=choices).render("status", value, attrs)
+    assert Checkboxes(choices=choices).render("status", value, attrs) == django_html
