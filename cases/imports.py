@@ -257,6 +257,16 @@ def read_rows(upload) -> list[dict]:
         table.close()
 
 
+def check_file(upload) -> None:
+    """Read the whole file once, so that a file that cannot be imported at all (wrong
+    type, too big, a ZIP bomb, lines or columns over the limits) is refused at once,
+    before a big import is queued; ``ValidationError`` says why."""
+    try:
+        read_rows(upload)
+    finally:
+        upload.seek(0)
+
+
 def _not_text(name):
     return ValidationError(
         _("%(name)s is not a CSV text file. In Excel, use “Save as” and choose "

@@ -449,31 +449,37 @@ def case_import(request):
     result = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > jobs.IMPORT_INLINE_BYTES:
-            job = jobs.start_import(user=request.user, upload=upload)
-            messages.info(request, _("The file is big: it is being checked and imported in "
-                                     "the background. Your inbox tells you when it is done."))
-            return redirect(job)
         try:
+            if upload.size > jobs.IMPORT_INLINE_BYTES:
+                imports.check_file(upload)  # a file that cannot be read is refused now
+                job = jobs.start_import(user=request.user, upload=upload)
+                messages.info(request, _("The file is big: it is being checked and imported "
+                                         "in the background. Your inbox tells you when it is "
+                                         "done."))
+                return redirect(job)
             result = imports.import_cases(user=request.user, upload=upload)
         except ValidationError as error:
             form.add_error("file", error)
         else:
             if not result.errors:
-                text = ngettext(
-                    "%(count)s case imported.", "%(count)s cases imported.", result.created
-                ) % {"count": result.created}
-                if result.skipped:
-                    text += " " + ngettext(
-                        "%(count)s row had been imported before and was skipped.",
-                        "%(count)s rows had been imported before and were skipped.",
-                        result.skipped,
-                    ) % {"count": result.skipped}
-                messages.success(request, text)
+                messages.success(request, imported_message(result))
                 return redirect("cases:list")
     return render(request, "cases/import.html", {
         "form": form, "result": result, "columns": imports.IMPORT_COLUMNS,
     })
+
+
+def imported_message(result) -> str:
+    text = ngettext(
+        "%(count)s case imported.", "%(count)s cases imported.", result.created
+    ) % {"count": result.created}
+    if result.skipped:
+        text += " " + ngettext(
+            "%(count)s row had been imported before and was skipped.",
+            "%(count)s rows had been imported before and were skipped.",
+            result.skipped,
+        ) % {"count": result.skipped}
+    return text
 
 
 @require_GET

@@ -1,5 +1,6 @@
 """No GET changes anything: every URL, filled with real objects the user may see, is
-fetched with GET and every row of every model is the same afterwards."""
+fetched with GET and every row of every model is the same afterwards (the audit log of
+downloads and exports aside: recording who read what is the point of it)."""
 
 import pytest
 
@@ -33,7 +34,8 @@ def test_get_on_every_url_changes_nothing(request, client_for, world, who):
     answers = {}
     for _name, url in every_url(world):
         answers[url] = client.get(url).status_code
-    # then nothing in the database changed, and no page failed
-    assert differences(before, snapshot()) == []
+    # then nothing in the database changed but the audit log (downloads and exports are
+    # recorded), and no page failed
+    assert differences(before, snapshot()) in ([], ["riskdesk.AuditEntry"])
     assert not [url for url, status in answers.items() if status >= 500]
     assert sum(status == 200 for status in answers.values()) > 10
