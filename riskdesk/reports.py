@@ -9,10 +9,13 @@ query, so the number of queries does not grow with the data.
 import io
 from dataclasses import dataclass, field
 from datetime import date
+from urllib.parse import urlencode
 
+from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext
 
 from assessments import stats as assessment_stats
 from assessments.models import Agency, Decision
@@ -131,6 +134,22 @@ def dashboard(selection: Selection, sort: str = "-open") -> dict:
         charts["recommendation"] = charts_.horizontal(
             (label, figure) for _v, label, figure in context["assessed"]["by_recommendation"])
     context["charts"] = charts
+    return context
+
+
+def cached_dashboard(selection: Selection, sort: str = "-open") -> dict:
+    """``dashboard()``, kept ``DASHBOARD_CACHE_SECONDS`` per user, selection and language
+    (the figures are the user's own: nobody else's scope can be served from it).
+    ``computed_at`` tells the page how old the figures are."""
+    seconds = settings.DASHBOARD_CACHE_SECONDS
+    if not seconds:
+        return {**dashboard(selection, sort), "computed_at": timezone.now(), "cached": False}
+    query = urlencode(sorted({**selection.query(), "sort": sort}.items()))
+    key = f"riskdesk:dashboard:{selection.user.pk}:{get_language()}:{query}"
+    context = cache.get(key)
+    if context is None:
+        context = {**dashboard(selection, sort), "computed_at": timezone.now(), "cached": True}
+        cache.set(key, context, seconds)
     return context
 
 

@@ -216,6 +216,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Named periodic jobs; each is a sweep over database state (ARCHITECTURE.md, "Celery"),
 # cheap when nothing is due, and safe to run twice or late.
 SWEEP_SECONDS = env_int("SWEEP_SECONDS", 60, minimum=5)
+# The dashboard's figures are kept this long per user and selection (0: always live);
+# never more than 5 minutes, and the page says how old they are.
+DASHBOARD_CACHE_SECONDS = min(env_int("DASHBOARD_CACHE_SECONDS", 120, minimum=0), 300)
 CELERY_BEAT_SCHEDULE = {
     "send-follow-up-reminders": {
         "task": "cases.tasks.send_follow_up_reminders", "schedule": SWEEP_SECONDS,

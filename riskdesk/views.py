@@ -2,6 +2,7 @@ from datetime import date
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
@@ -39,6 +40,7 @@ def home(request):
         "riskdesk/home.html",
         {
             "role_label": membership.get_role_display() if membership else None,
+        "cache_minutes": max(1, settings.DASHBOARD_CACHE_SECONDS // 60),
             "districts": districts,
             "whole_city": scope.everything,
         },
@@ -65,11 +67,12 @@ def _period_choices(selection) -> dict:
 def dashboard(request):
     """Where risk stands in the user's districts and what is slipping (staff: their own)."""
     selection = _selection(request)
-    context = reports.dashboard(selection, sort=request.GET.get("sort", "-open"))
+    context = reports.cached_dashboard(selection, sort=request.GET.get("sort", "-open"))
     membership = getattr(request.user, "membership", None)
     return render(request, "riskdesk/dashboard.html", {
         **context,
         "role_label": membership.get_role_display() if membership else None,
+        "cache_minutes": max(1, settings.DASHBOARD_CACHE_SECONDS // 60),
         **_period_choices(selection),
     })
 

@@ -5,6 +5,12 @@ from tests.factories import DistrictFactory, make_user
 
 
 @pytest.fixture(autouse=True)
+def _live_dashboard(settings):
+    """Figures computed afresh in every test (the cache is tested on its own)."""
+    settings.DASHBOARD_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _english_by_default(settings):
     """Tests read English unless they switch; the product's default is Chinese."""
     settings.LANGUAGE_CODE = "en"

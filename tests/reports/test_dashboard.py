@@ -223,3 +223,23 @@ def test_demo_data_shows_the_sources_wage_figures(client, settings, city_supervi
     assert sum(row.people_helped for row in wages) == 1904
     assert sum(row.amount_recovered for row in wages) == Decimal("49960000.00")
     assert Case.objects.filter(status=Status.CLOSED).exists()
+
+
+def test_a_cached_dashboard_says_how_old_it_is_and_is_the_users_own(
+    city, client, settings, city_supervisor, district_supervisor, make_case
+):
+    from django.core.cache import cache
+
+    settings.DASHBOARD_CACHE_SECONDS = 120
+    cache.clear()
+    first = dashboard(client, city_supervisor).context["open"].total.value
+    make_case(title="Registered after the first look")
+
+    again = dashboard(client, city_supervisor)
+    other = dashboard(client, district_supervisor).context["open"].total.value
+
+    assert again.context["open"].total.value == first  # kept for up to two minutes
+    assert "refreshed at most every 2 minutes" in again.content.decode()
+    assert other == 4  # another user's figures are computed for them, with the new case
+    with time_machine.travel(datetime(2026, 6, 15, 12, 3, tzinfo=ZONE), tick=False):
+        assert dashboard(client, city_supervisor).context["open"].total.value == first + 1
