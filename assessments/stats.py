@@ -6,21 +6,19 @@ the decision or agency list URL that shows the same rows.
 
 from collections import Counter
 from datetime import date
-from urllib.parse import urlencode
 
 from django.db.models import Count, Exists, OuterRef, Q
-from django.urls import reverse
 
 from assessments.choices import AgencyStatus, AssessmentStatus, Grade, Recommendation
 from assessments.models import AgencyEvent, Decision, Training
-from cases.stats import Figure
+from cases.stats import Figure, filtered_url
 from riskdesk.periods import Period
 
 EXPIRY_WINDOW_DAYS = 60
 
 
 def decisions_url(base: dict, **params) -> str:
-    return f"{reverse('decisions:list')}?{urlencode({**base, **params}, doseq=True)}"
+    return filtered_url("decisions:list", base, **params)
 
 
 def assessed(decisions, *, period: Period, base: dict) -> dict:
@@ -60,10 +58,8 @@ def expiring_agencies(agencies, *, today: date) -> dict:
     expiring = agencies.expiring_within(EXPIRY_WINDOW_DAYS, today)
     return {
         "days": EXPIRY_WINDOW_DAYS,
-        "count": Figure(
-            expiring.count(),
-            f"{reverse('agencies:list')}?{urlencode({'expiring_within': EXPIRY_WINDOW_DAYS})}",
-        ),
+        "count": Figure(expiring.count(), filtered_url(
+            "agencies:list", {}, expiring_within=EXPIRY_WINDOW_DAYS)),
         "soonest": list(expiring.order_by("valid_until", "id")[:5]),
     }
 

@@ -6,6 +6,7 @@ the list's export button does and run here, as the worker would.
 Run by ``bench.run`` as ``python -m bench.export USERNAME``; prints one JSON line.
 """
 
+import contextlib
 import json
 import resource
 import sys
@@ -15,13 +16,10 @@ import time
 def peak_mb() -> float:
     """This process's peak resident memory. VmHWM, since ru_maxrss survives exec and
     would report the parent's peak."""
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
+    with contextlib.suppress(OSError), open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 

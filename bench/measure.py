@@ -7,6 +7,8 @@ back afterwards, so every repetition sees the same data. A URL answering 404 (a 
 built yet, e.g. the dashboard) is reported as skipped with a message, not timed.
 """
 
+import collections
+import contextlib
 import csv
 import io
 import statistics
@@ -71,8 +73,7 @@ class Timing:
 
 def _consume(response) -> None:
     if getattr(response, "streaming", False):
-        for _chunk in response.streaming_content:
-            pass
+        collections.deque(response.streaming_content, maxlen=0)  # read it all, keep none
 
 
 class QueryCounter:
@@ -109,12 +110,9 @@ def time_scenario(scenario: Scenario, *, repeat: int) -> Timing:
     first = 0 if scenario.warmup else 1
     for number in range(first, count + 1):  # run 0 warms caches and is not counted
         if scenario.rollback:
-            try:
-                with transaction.atomic():
-                    elapsed, queries, status = _once(client, scenario, user)
-                    raise Rollback
-            except Rollback:
-                pass
+            with contextlib.suppress(Rollback), transaction.atomic():
+                elapsed, queries, status = _once(client, scenario, user)
+                raise Rollback  # every run sees the same data
         else:
             elapsed, queries, status = _once(client, scenario, user)
         if status == 404 and scenario.run is None:

@@ -26,15 +26,19 @@ DONE_STATUSES = [Status.RESOLVED, Status.CLOSED]
 SLIPPING_ROWS = 5
 
 
-def list_url(base: dict, **params) -> str:
-    """The case list filtered by ``base`` (e.g. the chosen district) and ``params``."""
+def filtered_url(view: str, base: dict, **params) -> str:
+    """The list page ``view`` filtered by ``base`` (the chosen district, if any) and
+    ``params``: the URL that shows the rows a figure counts."""
     query = {**base, **{key: value for key, value in params.items() if value is not None}}
-    return f"{reverse('cases:list')}?{urlencode(query, doseq=True)}"
+    return f"{reverse(view)}?{urlencode(query, doseq=True)}"
+
+
+def list_url(base: dict, **params) -> str:
+    return filtered_url("cases:list", base, **params)
 
 
 def orders_url(base: dict, **params) -> str:
-    query = {**({"district": base["district"]} if "district" in base else {}), **params}
-    return f"{reverse('supervision:list')}?{urlencode(query, doseq=True)}"
+    return filtered_url("supervision:list", base, **params)
 
 
 @dataclass
@@ -164,10 +168,6 @@ class CategoryResult:
     def kind(self) -> str:
         return self.category.kind
 
-    @property
-    def has_results(self) -> bool:
-        return bool(self.people_helped or self.amount_recovered or self.households_delivered)
-
 
 @dataclass
 class PeriodCases:
@@ -182,14 +182,6 @@ class PeriodCases:
     def rate(self) -> float | None:
         """Share of the period's new cases that are resolved or closed by now."""
         return self.done.value / self.new.value if self.new.value else None
-
-    def totals(self, kind: str) -> dict:
-        rows = [row for row in self.results if row.kind == kind]
-        keys = ("people_affected", "people_helped", "amount_involved", "amount_recovered",
-                "households_affected", "households_delivered", "done")
-        totals = {key: sum(getattr(row, key) for row in rows) for key in keys}
-        totals["cases"] = sum(row.cases.value for row in rows)
-        return totals
 
 
 def period_cases(cases, *, period: Period, base: dict, categories, districts) -> PeriodCases:

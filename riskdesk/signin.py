@@ -78,11 +78,11 @@ class ThrottledSignInMixin:
 
 
 class SignInForm(ThrottledSignInMixin, AuthenticationForm):
-    pass
+    """The sign-in page's form, throttled."""
 
 
 class AdminSignInForm(ThrottledSignInMixin, AdminAuthenticationForm):
-    pass
+    """The admin site's sign-in form, throttled the same way."""
 
 
 @receiver(user_logged_in, dispatch_uid="riskdesk.signin.logged_in")
