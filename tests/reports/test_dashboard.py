@@ -243,3 +243,24 @@ def test_a_cached_dashboard_says_how_old_it_is_and_is_the_users_own(
     assert other == 4  # another user's figures are computed for them, with the new case
     with time_machine.travel(datetime(2026, 6, 15, 12, 3, tzinfo=ZONE), tick=False):
         assert dashboard(client, city_supervisor).context["open"].total.value == first + 1
+
+
+@pytest.mark.parametrize("path", ["/dashboard/", "/reports/summary/", "/reports/summary.docx"])
+def test_naming_another_district_in_the_selector_shows_nothing_of_it(
+    city, client, district_supervisor, other_district, path
+):
+    client.force_login(district_supervisor)
+
+    response = client.get(f"{path}?district={other_district.pk}&year=2026")
+
+    assert response.status_code == 200
+    body = response.content if path.endswith("docx") else response.content.decode()
+    if not path.endswith("docx"):
+        assert response.context["selection"].district is None
+        assert "Fraud Q1" not in body and "Qingshan" not in body
+    else:
+        import io
+
+        from docx import Document
+        text = "\n".join(p.text for p in Document(io.BytesIO(body)).paragraphs)
+        assert "Qingshan" not in text and "Mass-victim" not in text
