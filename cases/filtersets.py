@@ -69,6 +69,16 @@ class SortFilter(filters.OrderingFilter):
         super().__init__(fields=[(f, p) for f, p, _label in fields], field_labels=labels,
                          **kwargs)
 
+    def filter(self, qs, value):
+        """Sorted as asked, then by id in the same direction: rows that tie (the same
+        status, the same day) keep one order from page to page, and an index on
+        ``(column, id)`` serves the sort."""
+        qs = super().filter(qs, value)
+        ordering = [str(field) for field in qs.query.order_by]
+        if ordering and not {field.lstrip("-") for field in ordering} & {"pk", "id"}:
+            qs = qs.order_by(*ordering, "-pk" if ordering[-1].startswith("-") else "pk")
+        return qs
+
 
 class Checkboxes(forms.CheckboxSelectMultiple):
     """``CheckboxSelectMultiple`` with the very same HTML, written in Python.

@@ -28,7 +28,7 @@ def remembered(request, name: str) -> HttpResponseRedirect | None:
         if key not in NOT_REMEMBERED:
             query.setlist(key, values)
     encoded = query.urlencode()
-    if saved.get(name) != encoded:
+    if saved.get(name, "") != encoded:
         if encoded:
             saved[name] = encoded
         else:

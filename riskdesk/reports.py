@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
@@ -138,18 +139,22 @@ def dashboard(selection: Selection, sort: str = "-open") -> dict:
 
 
 def cached_dashboard(selection: Selection, sort: str = "-open") -> dict:
-    """``dashboard()``, kept ``DASHBOARD_CACHE_SECONDS`` per user, selection and language
-    (the figures are the user's own: nobody else's scope can be served from it).
-    ``computed_at`` tells the page how old the figures are."""
+    """``dashboard()`` with its figures written as HTML (``figures``), kept
+    ``DASHBOARD_CACHE_SECONDS`` per user, selection and language (the figures are the
+    user's own: nobody else's scope can be served from it). ``computed_at`` tells the page
+    how old the figures are. Keeping the written HTML, not only the numbers, saves the
+    page most of its time when it is kept."""
     seconds = settings.DASHBOARD_CACHE_SECONDS
-    if not seconds:
-        return {**dashboard(selection, sort), "computed_at": timezone.now(), "cached": False}
     query = urlencode(sorted({**selection.query(), "sort": sort}.items()))
     key = f"riskdesk:dashboard:{selection.user.pk}:{get_language()}:{query}"
-    context = cache.get(key)
+    context = cache.get(key) if seconds else None
     if context is None:
-        context = {**dashboard(selection, sort), "computed_at": timezone.now(), "cached": True}
-        cache.set(key, context, seconds)
+        context = {**dashboard(selection, sort), "computed_at": timezone.now(),
+                   "cached": bool(seconds)}
+        context["figures"] = render_to_string("riskdesk/_dashboard_figures.html", {
+            **context, "query": urlencode(selection.query())})
+        if seconds:
+            cache.set(key, context, seconds)
     return context
 
 

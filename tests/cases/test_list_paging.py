@@ -38,6 +38,22 @@ def test_pages_show_every_case_once_newest_first(client_for, owner, twelve):
     assert seen == [f"Case {number:02d}" for number in reversed(range(12))]
 
 
+@pytest.mark.parametrize("sort", ["status", "-status", "risk_level", "-updated"])
+def test_pages_sorted_by_a_column_with_ties_show_every_case_once(
+    client_for, owner, twelve, sort
+):
+    # given twelve cases sharing two statuses, one risk level and one update time
+    Case.objects.update(updated_at=twelve[0].updated_at)
+    client = client_for(owner)
+    # when the owner reads them ten at a time, sorted by a column where most tie
+    seen = []
+    for number in (1, 2):
+        page = client.get(f"/cases/?o={sort}&per_page=10&page={number}").context["page"]
+        seen += [case.pk for case in page.object_list]
+    # then no case is shown twice and none is missing
+    assert sorted(seen) == sorted(case.pk for case in twelve)
+
+
 def test_search_finds_a_case_by_its_employer(client_for, owner, make_case):
     make_case(title="Unrelated", kind=CategoryKind.GENERAL)
     found = make_case(title="Wages", details=WageArrearsDetails(employer="Hongda Construction"))
