@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
+from django.db.transaction import non_atomic_requests
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -52,6 +53,7 @@ def _signed_in_role(request, *roles):
 
 # ---------------------------------------------------------------- decisions
 @require_GET
+@non_atomic_requests  # reads only: no transaction (BEGIN/COMMIT) around it
 def decision_list(request):
     scoped = Decision.objects.for_user(request.user)
     filterset = DecisionFilterSet(request.GET or None, queryset=scoped, user=request.user)
@@ -319,6 +321,7 @@ def _registry_user(request):
 
 
 @require_GET
+@non_atomic_requests  # reads only: no transaction (BEGIN/COMMIT) around it
 def agency_list(request):
     _registry_user(request)
     scoped = Agency.objects.for_user(request.user)
@@ -411,6 +414,7 @@ def agency_document(request, pk, doc):
 
 # ---------------------------------------------------------------- trainings
 @require_GET
+@non_atomic_requests  # reads only: no transaction (BEGIN/COMMIT) around it
 def training_list(request):
     if scope_of(request.user).role is None:
         raise Http404

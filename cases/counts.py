@@ -21,8 +21,8 @@ NOT_FILTERS = {"status", "o", "page", "per_page"}
 
 
 def status_counts(filterset) -> dict[str, int]:
-    """Cases per status that pass ``filterset`` (bound to the list's request, status
-    left out) among the cases the filterset's user may see."""
+    """Cases per status that pass the list's ``filterset`` but its status filter, among
+    the cases the filterset's user may see."""
     if tally_answers(filterset):
         tally = CaseTally.objects.for_user(filterset.user)
         cleaned = getattr(filterset.form, "cleaned_data", {})  # none if unbound
@@ -33,7 +33,20 @@ def status_counts(filterset) -> dict[str, int]:
         return {status: n for status, n in rows if n}
     # COUNT(*), not COUNT(id): PostgreSQL can then answer from the cases_case_list_counts
     # index alone (an index-only scan) instead of reading the table.
-    return dict(filterset.qs.order_by().values_list("status").annotate(n=Count("*")))
+    cases = without_filter(filterset, "status")
+    return dict(cases.order_by().values_list("status").annotate(n=Count("*")))
+
+
+def without_filter(filterset, name):
+    """The filterset's cases as if filter ``name`` had not been given: its other filters
+    applied as ``FilterSet.filter_queryset`` applies them (invalid values left out)."""
+    cases = filterset.queryset.all()
+    if filterset.is_bound:
+        filterset.form.is_valid()  # cleans it: what is invalid is left out, as in .qs
+        for field, value in filterset.form.cleaned_data.items():
+            if field != name:
+                cases = filterset.filters[field].filter(cases, value)
+    return cases
 
 
 def tally_answers(filterset) -> bool:

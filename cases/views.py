@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch
+from django.db.transaction import non_atomic_requests
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -105,6 +106,7 @@ class CasePaginator(Paginator):
 
 
 @require_GET
+@non_atomic_requests  # reads only: no transaction (BEGIN/COMMIT) around it
 def case_list(request):
     restore = remembered(request, "cases")
     if restore:
@@ -117,10 +119,7 @@ def case_list(request):
     per_page = per_page if per_page in PAGE_SIZES else 25
     # Counts per status for the current filters but any status: one grouped query, which
     # also gives the list's count (the statuses chosen, else all).
-    without_status = request.GET.copy()
-    without_status.pop("status", None)
-    counts = case_counts.status_counts(CaseFilterSet(
-        without_status, queryset=Case.objects.for_user(request.user), user=request.user))
+    counts = case_counts.status_counts(filterset)
     status_counts = [(value, label, counts.get(value, 0)) for value, label in Status.choices]
     chosen = filterset.form.cleaned_data.get("status") if filterset.is_bound else None
     count = sum(counts.get(value, 0) for value in chosen) if chosen else sum(counts.values())
@@ -329,6 +328,7 @@ def case_page_context(request, case, *, issue_form=None, bound=None):
 
 
 @require_GET
+@non_atomic_requests  # reads only: no transaction (BEGIN/COMMIT) around it
 def case_detail(request, reference):
     case = scoped_case(request, reference)
     return render(request, "cases/detail.html", case_page_context(request, case))
@@ -601,6 +601,7 @@ def order_timeline(order):
 
 
 @require_GET
+@non_atomic_requests  # reads only: no transaction (BEGIN/COMMIT) around it
 def order_list(request):
     restore = remembered(request, "orders")
     if restore:

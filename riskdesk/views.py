@@ -64,6 +64,7 @@ def _period_choices(selection) -> dict:
 
 
 @require_GET
+@transaction.non_atomic_requests  # reads only: no transaction (BEGIN/COMMIT) around it
 def dashboard(request):
     """Where risk stands in the user's districts and what is slipping (staff: their own)."""
     selection = _selection(request)
@@ -78,6 +79,7 @@ def dashboard(request):
 
 
 @require_GET
+@transaction.non_atomic_requests  # reads only: no transaction (BEGIN/COMMIT) around it
 def summary(request):
     """The work summary of a year or month, printable; ``summary.docx`` to download."""
     selection = _selection(request)
