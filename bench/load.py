@@ -134,6 +134,34 @@ def server_cpu_seconds(master_pid) -> float | None:
         return None
 
 
+def database_cpu_seconds() -> dict[str, float] | None:
+    """CPU seconds used so far by each local PostgreSQL process (by pid), read from /proc:
+    the database's share of the requests when it runs on this machine (None elsewhere)."""
+    found = {}
+    try:
+        pids = [name for name in os.listdir("/proc") if name.isdigit()]
+    except OSError:
+        return None
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as handle:
+                stat = handle.read()
+        except OSError:
+            continue
+        if stat[stat.index("(") + 1:stat.rindex(")")] == "postgres":
+            fields = stat.rsplit(")", 1)[1].split()
+            found[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return found or None
+
+
+def _spent(before, after) -> float | None:
+    """CPU seconds between two snapshots of ``database_cpu_seconds`` (processes that
+    started in between count from zero)."""
+    if before is None or after is None:
+        return None
+    return sum(seconds - before.get(pid, 0) for pid, seconds in after.items())
+
+
 def percentile(values, share):
     ordered = sorted(values)
     return round(ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000, 1)
@@ -160,10 +188,13 @@ def run(plan: dict) -> dict:
     gate.wait()
     started = time.monotonic()
     cpu_before = server_cpu_seconds(plan.get("server_pid"))
+    database_before, own_before = database_cpu_seconds(), time.process_time()
     for thread in threads:
         thread.join(duration + 120)
     elapsed = time.monotonic() - started
     cpu_after = server_cpu_seconds(plan.get("server_pid"))
+    database = _spent(database_before, database_cpu_seconds())
+    own = time.process_time() - own_before
     by_kind = {}
     for name in sorted({name for name, _ in records}):
         times = [t for n, t in records if n == name]
@@ -181,6 +212,9 @@ def run(plan: dict) -> dict:
         "server_cpu_ms_per_request": (
             round((cpu_after - cpu_before) * 1000 / len(times), 1)
             if times and cpu_before is not None and cpu_after is not None else None),
+        "database_cpu_ms_per_request": (
+            round(database * 1000 / len(times), 1) if times and database is not None else None),
+        "load_generator_cpu_ms_per_request": round(own * 1000 / len(times), 1) if times else None,
         "load_average": os.getloadavg(),
         "capacity_rps_per_core": (
             round(len(times) / (cpu_after - cpu_before), 1)

@@ -91,6 +91,10 @@ def table(results) -> str:
                      f"errors {load['errors']}; gunicorn CPU per request "
                      f"{load.get('server_cpu_ms_per_request')} ms "
                      f"(at most ~{load.get('capacity_rps_per_core')} req/s per free core)")
+        lines.append(f"  CPU per request: gunicorn {load.get('server_cpu_ms_per_request')} ms, "
+                     f"PostgreSQL {load.get('database_cpu_ms_per_request')} ms, load generator "
+                     f"{load.get('load_generator_cpu_ms_per_request')} ms; "
+                     f"{load.get('gunicorn_workers')} gunicorn workers")
         for kind, row in load["by_kind"].items():
             lines.append(f"    {kind:<18} {row['requests']:>6} req  p50 {row['p50_ms']:>7}"
                          f"  p95 {row['p95_ms']:>7}  p99 {row['p99_ms']:>7} ms")
