@@ -134,10 +134,12 @@ def server_cpu_seconds(master_pid) -> float | None:
         return None
 
 
-def database_cpu_seconds() -> dict[str, float] | None:
-    """CPU seconds used so far by each local PostgreSQL process (by pid), read from /proc:
-    the database's share of the requests when it runs on this machine (None elsewhere)."""
-    found = {}
+def database_cpu_seconds() -> float | None:
+    """CPU seconds used so far by the local PostgreSQL server, read from /proc: every
+    postgres process's own time plus the time of the ones that have exited (a connection
+    closed after DATABASE_CONN_MAX_AGE), which the kernel adds to the postmaster's
+    children time. None where PostgreSQL runs elsewhere."""
+    total, found = 0.0, False
     try:
         pids = [name for name in os.listdir("/proc") if name.isdigit()]
     except OSError:
@@ -149,17 +151,10 @@ def database_cpu_seconds() -> dict[str, float] | None:
         except OSError:
             continue
         if stat[stat.index("(") + 1:stat.rindex(")")] == "postgres":
-            fields = stat.rsplit(")", 1)[1].split()
-            found[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return found or None
-
-
-def _spent(before, after) -> float | None:
-    """CPU seconds between two snapshots of ``database_cpu_seconds`` (processes that
-    started in between count from zero)."""
-    if before is None or after is None:
-        return None
-    return sum(seconds - before.get(pid, 0) for pid, seconds in after.items())
+            fields = stat.rsplit(")", 1)[1].split()  # utime, stime, cutime, cstime
+            total += sum(int(value) for value in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+            found = True
+    return total if found else None
 
 
 def percentile(values, share):
@@ -193,7 +188,9 @@ def run(plan: dict) -> dict:
         thread.join(duration + 120)
     elapsed = time.monotonic() - started
     cpu_after = server_cpu_seconds(plan.get("server_pid"))
-    database = _spent(database_before, database_cpu_seconds())
+    database_after = database_cpu_seconds()
+    database = (database_after - database_before
+                if database_before is not None and database_after is not None else None)
     own = time.process_time() - own_before
     by_kind = {}
     for name in sorted({name for name, _ in records}):
