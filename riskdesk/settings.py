@@ -106,6 +106,14 @@ DATABASES = {
 }
 # A request that fails leaves nothing half-written.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # make run's web server, worker and beat write to one file: transactions take the
+    # write lock when they begin and wait up to 20 s for it, and WAL lets readers go on
+    # meanwhile ("database is locked" from a worker's e-mail task otherwise).
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "transaction_mode": "IMMEDIATE", "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    })
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
