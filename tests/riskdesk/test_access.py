@@ -66,3 +66,30 @@ def test_for_user_follows_a_path_to_the_district(owner, district, other_district
 
     memberships = for_user(Membership.objects.all(), owner, district_field="districts")
     assert list(memberships.values_list("user__username", flat=True)) == ["owner.staff"]
+
+
+# The signed-in user is read on every request by riskdesk.backends.ModelBackendWithScope,
+# with the membership and the district ids in the same query: the scope must be the one
+# computed from the database the usual way, and follow every change at the next request.
+def test_the_signed_in_user_has_the_scope_computed_the_usual_way(
+    owner, district_supervisor, city_supervisor, admin_user, other_district, third_district
+):
+    from riskdesk.backends import ModelBackendWithScope
+
+    district_supervisor.membership.districts.add(third_district)
+    for user in (owner, district_supervisor, city_supervisor, admin_user):
+        signed_in = ModelBackendWithScope().get_user(user.pk)
+        assert scope_of(signed_in) == scope_of(type(user).objects.get(pk=user.pk))
+
+
+def test_a_moved_or_closed_district_changes_the_scope_at_the_next_request(
+    owner, district, other_district
+):
+    from riskdesk.backends import ModelBackendWithScope
+
+    owner.membership.districts.set([other_district])
+    assert scope_of(ModelBackendWithScope().get_user(owner.pk)).district_ids == {
+        other_district.pk}
+    other_district.is_active = False
+    other_district.save()
+    assert scope_of(ModelBackendWithScope().get_user(owner.pk)).district_ids == set()
