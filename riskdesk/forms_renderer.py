@@ -4,8 +4,9 @@ Every form field Django shows goes through a template (``input.html`` including
 ``attrs.html``, ``select.html`` including ``select_option.html`` once per option...). The
 case list's filter form alone rendered about thirty of them per request: a fifth of the
 page's time. The renderer below writes exactly the HTML those templates write (tests:
-tests/riskdesk/test_forms_renderer.py renders every form of the app both ways and compares
-them) and hands every other template to Django as before.
+tests/riskdesk/test_forms_renderer.py renders every kind of widget, a bound form with
+errors and the main form pages both ways and compares them) and hands every other
+template to Django as before.
 """
 
 from pathlib import Path
