@@ -70,6 +70,30 @@ class Session:
             raise RuntimeError(f"{username} could not sign in ({status})")
 
 
+def next_request(plan, kind, refs, token, rng):
+    """One user's next request in the mix: (name, method, path, body, expected statuses).
+    Staff save a follow-up one time in five; everyone reads the dashboard (when it is in
+    the mix), the case list and case pages."""
+    roll = rng.random()
+    if kind == "staff" and token and roll < 0.2:
+        body = {"csrfmiddlewaretoken": token, "date": plan["today"], "method": "call",
+                "summary": "电话回访，情况稳定。", "people_helped_added": "0",
+                "amount_recovered_added": "0"}
+        return ("follow-up save", "POST", f"/cases/{rng.choice(refs)}/follow-ups/new/",
+                body, (302,))
+    if plan["dashboard"] and roll < 0.35:
+        return "dashboard", "GET", "/dashboard/", None, (200,)
+    if roll < 0.65:
+        path = rng.choice([
+            # not the bare /cases/: it brings back the user's last filters (302)
+            "/cases/?page=1", f"/cases/?page={rng.randrange(1, 40)}",
+            "/cases/?status=in_resolution&risk_level=high",
+            "/cases/?follow_up_overdue=on", "/cases/?o=-updated",
+        ])
+        return "case list", "GET", path, None, (200,)
+    return "case detail", "GET", f"/cases/{rng.choice(refs)}/", None, (200,)
+
+
 def user_loop(plan, kind, username, start_gate, records, errors, rng):
     session = Session(plan["base"])
     session.sign_in(username, plan["password"])
@@ -79,31 +103,10 @@ def user_loop(plan, kind, username, start_gate, records, errors, rng):
         _status, page = session.request("GET", f"/cases/{refs[0]}/follow-ups/new/")
         match = CSRF_INPUT.search(page.decode())
         token = match.group(1) if match else None
-    dashboard = plan["dashboard"]
     start_gate.wait()  # everyone has signed in: the timed part starts now
     deadline = time.monotonic() + plan["duration"]
     while time.monotonic() < deadline:
-        roll = rng.random()
-        if kind == "staff" and token and roll < 0.2:
-            name, method = "follow-up save", "POST"
-            path = f"/cases/{rng.choice(refs)}/follow-ups/new/"
-            body = {"csrfmiddlewaretoken": token, "date": plan["today"], "method": "call",
-                    "summary": "电话回访，情况稳定。", "people_helped_added": "0",
-                    "amount_recovered_added": "0"}
-            expected = (302,)
-        elif dashboard and roll < 0.35:
-            name, method, path, body, expected = "dashboard", "GET", "/dashboard/", None, (200,)
-        elif roll < 0.65:
-            name, method, body, expected = "case list", "GET", None, (200,)
-            path = rng.choice([
-                # not the bare /cases/: it brings back the user's last filters (302)
-                "/cases/?page=1", f"/cases/?page={rng.randrange(1, 40)}",
-                "/cases/?status=in_resolution&risk_level=high",
-                "/cases/?follow_up_overdue=on", "/cases/?o=-updated",
-            ])
-        else:
-            name, method, body, expected = "case detail", "GET", None, (200,)
-            path = f"/cases/{rng.choice(refs)}/"
+        name, method, path, body, expected = next_request(plan, kind, refs, token, rng)
         started = time.perf_counter()
         try:
             status, _content = session.request(method, path, body)
