@@ -17,7 +17,7 @@ from cases.models import (
     SupervisionOrder,
     WageArrearsDetails,
 )
-from riskdesk.filters import ModelIdsFilter
+from riskdesk.filters import FilterSet, ModelIdsFilter
 from riskdesk.models import District
 
 ESCALATION_LEVELS = [
@@ -124,7 +124,7 @@ class UserFilter(filters.ModelChoiceFilter):
     field_class = UserChoiceField
 
 
-class CaseFilterSet(filters.FilterSet):
+class CaseFilterSet(FilterSet):
     """The case list's filters, always applied to the user's already scoped cases."""
 
     q = filters.CharFilter(
@@ -226,7 +226,7 @@ class CaseFilterSet(filters.FilterSet):
         return queryset.target_overdue(timezone.localdate()) if value else queryset
 
 
-class SupervisionOrderFilterSet(filters.FilterSet):
+class SupervisionOrderFilterSet(FilterSet):
     """The supervision list's filters, applied to the user's already scoped orders."""
 
     q = filters.CharFilter(

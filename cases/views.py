@@ -50,8 +50,9 @@ from cases.models import (
     SupervisionOrder,
 )
 from riskdesk import audit
+from riskdesk.access import scope_of
 from riskdesk.choices import AuditAction
-from riskdesk.lists import remembered
+from riskdesk.lists import form_fingerprint, remembered
 
 PAGE_SIZES = (10, 25, 50, 100)
 
@@ -128,6 +129,8 @@ def case_list(request):
     query.pop("page", None)
     return render(request, "cases/list.html", {
         "filterset": filterset,
+        # the filter form's HTML is kept under this (it is the same for every page)
+        "filters_key": form_fingerprint(filterset.form, per_page, scope_of(request.user).is_staff),
         "page": page,
         "status_counts": status_counts,
         "total": sum(counts.values()),
@@ -271,7 +274,14 @@ def timeline_entries(events):
     entries = []
     for event in events:
         data = event.data or {}
-        entry = {"event": event, "kind": event.kind, "data": data}
+        at = timezone.localtime(event.at)
+        entry = {
+            "event": event, "kind": event.kind, "data": data,
+            # written here, not by template filters: a case page shows dozens of these
+            "at_iso": at.isoformat(), "at": date_format(at, "DATETIME_FORMAT"),
+            "who": (event.user.get_full_name() or event.user.get_username()) if event.user
+            else _("system"),
+        }
         if event.kind == EventKind.EDITED:
             entry["changes"] = [
                 (field_labels.get(name, name), old, new)
