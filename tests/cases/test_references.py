@@ -69,3 +69,20 @@ def test_two_people_saving_at_the_same_moment_get_different_references(
     assert len(made) == 8
     assert len(set(made)) == 8
     assert Case.objects.count() == 8
+
+
+@pytest.mark.parametrize("mounted_at", ["/", "/riskdesk/"])
+def test_a_case_links_to_its_page_also_when_the_site_is_mounted_below_the_root(
+    make_case, client_for, owner, mounted_at
+):
+    from django.urls import reverse, set_script_prefix
+
+    case = make_case()
+    try:
+        set_script_prefix(mounted_at)
+        link = case.get_absolute_url()
+        assert link == reverse("cases:detail", args=[case.reference])
+        assert link == f"{mounted_at}cases/{case.reference}/"
+    finally:
+        set_script_prefix("/")
+    assert client_for(owner).get(case.get_absolute_url()).status_code == 200
