@@ -143,19 +143,28 @@ def cached_dashboard(selection: Selection, sort: str = "-open") -> dict:
     ``DASHBOARD_CACHE_SECONDS`` per user, selection and language (the figures are the
     user's own: nobody else's scope can be served from it). ``computed_at`` tells the page
     how old the figures are. Keeping the written HTML, not only the numbers, saves the
-    page most of its time when it is kept."""
+    page most of its time when it is kept.
+
+    Only what the page shows is kept (the HTML, its time and the sort), not the figures
+    behind it: reading those back cost more than the rest of a kept page (every lazy
+    label is rebuilt when unpickled). A page served from the cache has the live
+    ``selection`` and none of ``dashboard()``'s other keys."""
     seconds = settings.DASHBOARD_CACHE_SECONDS
     query = urlencode(sorted({**selection.query(), "sort": sort}.items()))
     key = f"riskdesk:dashboard:{selection.user.pk}:{get_language()}:{query}"
-    context = cache.get(key) if seconds else None
-    if context is None:
-        context = {**dashboard(selection, sort), "computed_at": timezone.now(),
-                   "cached": bool(seconds)}
-        context["figures"] = render_to_string("riskdesk/_dashboard_figures.html", {
-            **context, "query": urlencode(selection.query())})
-        if seconds:
-            cache.set(key, context, seconds)
+    kept = cache.get(key) if seconds else None
+    if kept is not None:
+        return {**kept, "selection": selection}
+    context = {**dashboard(selection, sort), "computed_at": timezone.now(),
+               "cached": bool(seconds)}
+    context["figures"] = render_to_string("riskdesk/_dashboard_figures.html", {
+        **context, "query": urlencode(selection.query())})
+    if seconds:
+        cache.set(key, {name: context[name] for name in KEPT}, seconds)
     return context
+
+
+KEPT = ("figures", "computed_at", "cached", "sort")  # what a kept dashboard page shows
 
 
 def league(selection: Selection, open_cases, in_period, sort: str) -> list[dict]:
