@@ -82,6 +82,13 @@ def _range(widget, render) -> str:  # django-filter's: a "-" after the first sub
                    for number, sub in enumerate(widget["subwidgets"])) + "\n"
 
 
+def _file(widget, render) -> str | None:  # clearable_file_input.html, with no file yet
+    if widget["is_initial"]:
+        return None  # the current file, its link and a "clear" box: Django's template
+    return (f'\n<input type="{_value(widget["type"])}" name="{_value(widget["name"])}"'
+            f"{_attrs(widget)}>\n")
+
+
 INPUT_TYPES = ("text", "number", "email", "url", "password", "hidden", "date", "datetime",
                "time", "checkbox", "search", "tel", "color")
 WRITERS = {
@@ -90,6 +97,7 @@ WRITERS = {
     "django/forms/widgets/select.html": _select,
     "django/forms/widgets/select_option.html": _option,
     "django/forms/widgets/textarea.html": _textarea,
+    "django/forms/widgets/clearable_file_input.html": _file,
     "django/forms/widgets/multiwidget.html": _multiwidget,
     "django_filters/widgets/multiwidget.html": _range,
 }
@@ -118,6 +126,7 @@ class FormRenderer(DjangoTemplates):
     def _written(self, template_name, widget) -> str:
         """What the template writes for ``widget`` (unstripped, as {% include %} puts it)."""
         writer = self.writers.get(template_name)
-        if writer is None:
+        written = writer(widget, self._written) if writer is not None else None
+        if written is None:  # not ours, or a case the writer leaves to the template
             return self.get_template(template_name).render({"widget": widget})
-        return writer(widget, self._written)
+        return written

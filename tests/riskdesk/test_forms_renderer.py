@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy, override
 
 from cases.filtersets import DateRangeInput
+from cases.forms import MultipleFileInput
 from riskdesk.forms_renderer import FormRenderer
 
 TRICKY = 'Li "Wei" <script>&amp; 李伟'
@@ -21,6 +22,15 @@ CHOICES = [("", "---------"), ("a", "Plain"), ("b&", TRICKY), (3, gettext_lazy("
 ATTRS = {"class": "wide", "required": True, "disabled": False, "placeholder": TRICKY,
          "aria-label": gettext_lazy("From"), "data-safe": mark_safe("<i>"), "min": 0,
          "data-none": None}
+
+class StoredFile:
+    """A file already saved: what a form editing an upload shows as its current value."""
+
+    url = "/media/a%20file.pdf"
+
+    def __str__(self):
+        return TRICKY + ".pdf"
+
 
 WIDGETS = [
     (forms.TextInput(), "text", TRICKY),
@@ -47,6 +57,11 @@ WIDGETS = [
     (DateRangeInput(), "created", ["2026-01-01", ""]),
     (django_filters.widgets.RangeWidget(), "between", [1, 9]),
     (django_filters.widgets.DateRangeWidget(), "between", None),
+    (forms.ClearableFileInput(), "file", None),
+    (forms.ClearableFileInput(attrs=ATTRS), "file", None),
+    (MultipleFileInput(), "files", None),
+    (forms.ClearableFileInput(), "file", StoredFile()),  # left to Django's template
+    (forms.FileInput(), "file", None),
 ]
 
 
