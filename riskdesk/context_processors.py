@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from riskdesk.access import scope_of
 from riskdesk.choices import Role
-from riskdesk.notify import unread_count
+from riskdesk.notify import UNREAD_ATTR, unread_count
 
 
 @dataclass(frozen=True)
@@ -48,9 +48,13 @@ def navigation(request):
 
 
 def _unread(request) -> int:
-    """The unread count for the inbox badge: one COUNT per request, however many
-    templates are rendered with the request."""
+    """The unread count for the inbox badge: read with the user at the start of the
+    request (riskdesk.backends), else one COUNT per request, however many templates are
+    rendered with the request."""
     cached = getattr(request, "_riskdesk_unread", None)
     if cached is None:
-        cached = request._riskdesk_unread = unread_count(request.user)
+        cached = getattr(request.user, UNREAD_ATTR, None)
+        if cached is None:
+            cached = unread_count(request.user)
+        request._riskdesk_unread = cached
     return cached

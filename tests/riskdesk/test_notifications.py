@@ -190,6 +190,21 @@ def test_the_navigation_shows_the_unread_count_on_every_page(client_for, owner, 
         assert '<span class="inboxlink__count" aria-hidden="true">3</span>' in html
 
 
+def test_the_badge_is_counted_in_the_query_that_reads_the_user(client_for, owner):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_notice(owner, 1)
+    make_notice(owner, 2)
+    client = client_for(owner)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/cases/").content.decode()
+
+    assert 'aria-label="Inbox, 2 unread"' in html
+    inbox = [query["sql"] for query in queries if "riskdesk_notification" in query["sql"]]
+    assert len(inbox) == 1 and 'FROM "auth_user"' in inbox[0]
+
+
 def test_the_badge_disappears_when_everything_is_read(client_for, owner):
     make_notice(owner)
     client = client_for(owner)
