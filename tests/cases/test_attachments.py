@@ -104,3 +104,45 @@ def test_media_files_have_no_public_url(client, case, owner, settings):
     client.force_login(owner)
     assert client.get(f"/media/{attachment.file.name}").status_code == 404
     assert client.get(f"{settings.MEDIA_URL}{attachment.file.name}").status_code == 404
+
+
+def test_the_case_page_lists_each_follow_ups_files_under_it_in_a_fixed_number_of_queries(
+    case, owner, client_for
+):
+    from datetime import date
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cases.choices import FollowUpMethod
+    from cases.models import FollowUp
+
+    def log(summary, names):
+        return actions.log_follow_up(
+            user=owner, case=case,
+            follow_up=FollowUp(date=date.today(), method=FollowUpMethod.SITE_VISIT, summary=summary),
+            uploads=[SimpleUploadedFile(name, PDF) for name in names])
+
+    log("First visit", ["first-a.pdf", "first-b.pdf"])
+    attach(case, owner, "loose.pdf", PDF)  # on the case, not on a follow-up
+    client = client_for(owner)
+    with CaptureQueriesContext(connection) as before:
+        client.get(case.get_absolute_url())
+    log("Second visit", ["second.pdf"])
+    log("Third visit", ["third-a.pdf", "third-b.pdf", "third-c.pdf"])
+
+    with CaptureQueriesContext(connection) as after:
+        html = client.get(case.get_absolute_url()).content.decode()
+
+    assert len(after.captured_queries) == len(before.captured_queries)
+    sections = {name: html.index(f"<p>{name}</p>") for name in
+                ("First visit", "Second visit", "Third visit")}
+    for name, files in (("First visit", ["first-a.pdf", "first-b.pdf"]),
+                        ("Second visit", ["second.pdf"]),
+                        ("Third visit", ["third-a.pdf", "third-b.pdf", "third-c.pdf"])):
+        start = sections[name]
+        end = html.index("</article>", start)
+        shown = [n for n in ("first-a.pdf", "first-b.pdf", "second.pdf", "third-a.pdf",
+                             "third-b.pdf", "third-c.pdf", "loose.pdf")
+                 if f">{n}</a>" in html[start:end]]
+        assert shown == files, name
