@@ -53,7 +53,7 @@ def main(argv=None) -> int:
     from django.db import connection
     from django.test import Client
 
-    from bench.load import CSRF_INPUT, next_request
+    from bench.load import CSRF_INPUT, database_cpu_seconds, next_request
     from bench.measure import QueryCounter, _consume
 
     plan = json.loads(plan_path.read_text())
@@ -72,6 +72,7 @@ def main(argv=None) -> int:
     cpu, queries = collections.defaultdict(list), collections.defaultdict(list)
     profiler = cProfile.Profile() if args.cprofile else None
     done = attempts = 0
+    database_before = None
     while done < args.requests and attempts < args.requests * 50:
         attempts += 1
         kind, client, refs, token, rng = users[attempts % len(users)]
@@ -90,6 +91,8 @@ def main(argv=None) -> int:
                 profiler.disable()
         if response.status_code not in expected:
             print(f"{name} {path}: {response.status_code}", file=sys.stderr)
+        if done == len(users):
+            database_before = database_cpu_seconds()
         if done >= len(users):  # each user's first request warms the caches: not counted
             cpu[name].append(spent)
             queries[name].append(counter.count)
@@ -105,6 +108,10 @@ def main(argv=None) -> int:
     if every:
         print(f"{'all':<16} {len(every):>8} {statistics.mean(every) * 1000:>12.2f}"
               f" {statistics.median(every) * 1000:>8.2f}")
+    database_after = database_cpu_seconds()
+    if every and database_before is not None and database_after is not None:
+        print(f"PostgreSQL (this machine's server, all its work meanwhile): "
+              f"{(database_after - database_before) * 1000 / len(every):.2f} CPU ms per request")
     if profiler:
         for order in ("cumulative", "tottime"):
             out = io.StringIO()
