@@ -56,12 +56,12 @@ def scope_of(user) -> Scope:
 
 def forget_scope(user) -> None:
     """Drop the cached scope after the user's membership changed."""
-    for attribute in (_CACHE_ATTR, _IDS_ATTR):
+    for attribute in (_CACHE_ATTR, IDS_ATTR):
         if hasattr(user, attribute):
             delattr(user, attribute)
 
 
-_IDS_ATTR = "_riskdesk_scope_district_ids"
+IDS_ATTR = "_riskdesk_scope_district_ids"
 
 
 def with_scope(users: models.QuerySet) -> models.QuerySet:
@@ -75,7 +75,7 @@ def with_scope(users: models.QuerySet) -> models.QuerySet:
         district_ids = Membership.districts.through.objects.filter(
             membership__user=models.OuterRef("pk"), district__is_active=True,
         ).values("district_id")
-        users = users.annotate(**{_IDS_ATTR: ArraySubquery(district_ids)})
+        users = users.annotate(**{IDS_ATTR: ArraySubquery(district_ids)})
     return users
 
 
@@ -88,7 +88,7 @@ def _compute_scope(user) -> Scope:
         return Scope(role=Role.ADMIN, everything=True)
     if membership.role == Role.SUPERVISOR and membership.city_wide:
         return Scope(role=Role.SUPERVISOR, everything=True)
-    ids = getattr(user, _IDS_ATTR, None)  # read with the user (with_scope), or now
+    ids = getattr(user, IDS_ATTR, None)  # read with the user (with_scope), or now
     if ids is None:
         ids = membership.districts.filter(is_active=True).values_list("pk", flat=True)
     ids = frozenset(ids)

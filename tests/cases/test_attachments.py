@@ -120,7 +120,8 @@ def test_the_case_page_lists_each_follow_ups_files_under_it_in_a_fixed_number_of
     def log(summary, names):
         return actions.log_follow_up(
             user=owner, case=case,
-            follow_up=FollowUp(date=date.today(), method=FollowUpMethod.SITE_VISIT, summary=summary),
+            follow_up=FollowUp(date=date.today(), method=FollowUpMethod.SITE_VISIT,
+                               summary=summary),
             uploads=[SimpleUploadedFile(name, PDF) for name in names])
 
     log("First visit", ["first-a.pdf", "first-b.pdf"])
