@@ -7,7 +7,8 @@ under load (``bench.load.next_request``) through Django's test client, one after
 no HTTP server, no other process competing for the cores. Prints the CPU milliseconds per
 request of each kind (``time.process_time``: this process only, PostgreSQL's share is not
 in it), the SQL statements per request, and with ``--cprofile N`` the N functions with the
-most cumulative and own time. Follow-up saves are written, as under load.
+most cumulative and own time. Follow-up saves are rolled back (in a transaction of
+their own, so their COMMIT is not timed): every run sees the same data.
 
 What it is for: deciding what to make faster before a 10-minute ``make bench``. The load
 test's gunicorn figures run higher (HTTP parsing, two cores shared by the workers,
@@ -16,6 +17,7 @@ PostgreSQL and the generator), but the shares are the same.
 
 import argparse
 import collections
+import contextlib
 import cProfile
 import io
 import json
@@ -50,11 +52,11 @@ def main(argv=None) -> int:
         return 1
     setup_django(os.environ.get("DATABASE_URL") or DEFAULT_URL)
     from django.contrib.auth import get_user_model
-    from django.db import connection
+    from django.db import connection, transaction
     from django.test import Client
 
     from bench.load import CSRF_INPUT, database_cpu_seconds, next_request
-    from bench.measure import QueryCounter, _consume
+    from bench.measure import QueryCounter, Rollback, _consume
 
     plan = json.loads(plan_path.read_text())
     users = []
@@ -84,9 +86,15 @@ def main(argv=None) -> int:
             if profiler:
                 profiler.enable()
             started = time.process_time()
-            response = client.post(path, body) if method == "POST" else client.get(path)
-            _consume(response)
-            spent = time.process_time() - started
+            if method == "POST":  # undone afterwards: every run sees the same data
+                with contextlib.suppress(Rollback), transaction.atomic():
+                    response = client.post(path, body)
+                    spent = time.process_time() - started
+                    raise Rollback
+            else:
+                response = client.get(path)
+                _consume(response)
+                spent = time.process_time() - started
             if profiler:
                 profiler.disable()
         if response.status_code not in expected:
