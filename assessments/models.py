@@ -27,6 +27,7 @@ from assessments.choices import (
 )
 from riskdesk.access import scope_of
 from riskdesk.choices import Role
+from riskdesk.db import Check
 from riskdesk.models import AppendOnlyModel, District
 
 
@@ -150,11 +151,11 @@ class Agency(models.Model):
                 name="%(app_label)s_%(class)s_unique_reference", fields=["reference"],
                 condition=~Q(reference=""),
             ),
-            models.CheckConstraint(
+            Check(
                 name="%(app_label)s_%(class)s_status_valid",
                 condition=Q(status__in=AgencyStatus.values),
             ),
-            models.CheckConstraint(
+            Check(
                 name="%(app_label)s_%(class)s_approved_has_valid_until",
                 condition=~Q(status=AgencyStatus.APPROVED) | Q(valid_until__isnull=False),
             ),
@@ -199,7 +200,7 @@ class AgencyScope(models.Model):
             models.UniqueConstraint(
                 name="%(app_label)s_%(class)s_unique_type", fields=["agency", "decision_type"]
             ),
-            models.CheckConstraint(
+            Check(
                 name="%(app_label)s_%(class)s_type_valid",
                 condition=Q(decision_type__in=DecisionType.values),
             ),
@@ -332,11 +333,11 @@ class RedLine(models.Model):
         verbose_name = _("red line")
         verbose_name_plural = _("red lines")
         constraints = [
-            models.CheckConstraint(
+            Check(
                 name="%(app_label)s_%(class)s_consequence_valid",
                 condition=Q(consequence__in=Consequence.values),
             ),
-            models.CheckConstraint(
+            Check(
                 name="%(app_label)s_%(class)s_suspension_has_months",
                 condition=(Q(consequence=Consequence.SUSPENSION, suspension_months__gte=1)
                            | (~Q(consequence=Consequence.SUSPENSION)
@@ -442,20 +443,20 @@ class Decision(models.Model):
         verbose_name = _("decision")
         verbose_name_plural = _("decisions")
         constraints = [
-            models.CheckConstraint(
+            Check(
                 name="%(app_label)s_%(class)s_district_matches_level",
                 condition=(Q(level=DecisionLevel.CITY, district__isnull=True)
                            | Q(level=DecisionLevel.DISTRICT, district__isnull=False)),
             ),
-            models.CheckConstraint(
+            Check(
                 name="%(app_label)s_%(class)s_status_valid",
                 condition=Q(status__in=DecisionStatus.values),
             ),
-            models.CheckConstraint(
+            Check(
                 name="%(app_label)s_%(class)s_type_valid",
                 condition=Q(decision_type__in=DecisionType.values),
             ),
-            models.CheckConstraint(
+            Check(
                 name="%(app_label)s_%(class)s_implemented_only_after_decision",
                 condition=Q(implemented__isnull=True)
                 | Q(status__in=[DecisionStatus.DECIDED, DecisionStatus.IMPLEMENTED]),
@@ -535,27 +536,27 @@ class Assessment(models.Model):
         verbose_name = _("assessment")
         verbose_name_plural = _("assessments")
         constraints = [
-            models.CheckConstraint(
+            Check(
                 name="%(app_label)s_%(class)s_agency_matches_kind",
                 condition=(Q(assessor_kind=AssessorKind.AGENCY, agency__isnull=False)
                            | Q(assessor_kind=AssessorKind.SELF, agency__isnull=True)),
             ),
-            models.CheckConstraint(
+            Check(
                 name="%(app_label)s_%(class)s_high_grade_cannot_proceed",
                 condition=~Q(grade=Grade.HIGH, recommendation=Recommendation.PROCEED),
             ),
-            models.CheckConstraint(
+            Check(
                 name="%(app_label)s_%(class)s_concluded_has_conclusion",
                 condition=~Q(status=AssessmentStatus.CONCLUDED)
                 | (~Q(grade="") & ~Q(recommendation="") & Q(concluded_at__isnull=False)),
             ),
-            models.CheckConstraint(
+            Check(
                 name="%(app_label)s_%(class)s_score_range",
                 condition=Q(quality_score__isnull=True)
                 | Q(quality_score__gte=1, quality_score__lte=5,
                     status=AssessmentStatus.CONCLUDED),
             ),
-            models.CheckConstraint(
+            Check(
                 name="%(app_label)s_%(class)s_status_valid",
                 condition=Q(status__in=AssessmentStatus.values),
             ),
@@ -619,11 +620,11 @@ class PublicNotice(models.Model):
         verbose_name = _("public notice")
         verbose_name_plural = _("public notices")
         constraints = [
-            models.CheckConstraint(
+            Check(
                 name="%(app_label)s_%(class)s_ends_after_start",
                 condition=Q(ends_on__gte=F("starts_on")),
             ),
-            models.CheckConstraint(
+            Check(
                 name="%(app_label)s_%(class)s_channel_valid",
                 condition=Q(channel__in=NoticeChannel.values),
             ),
@@ -647,11 +648,11 @@ class RiskItem(models.Model):
         verbose_name = _("risk")
         verbose_name_plural = _("risks")
         constraints = [
-            models.CheckConstraint(
+            Check(
                 name="%(app_label)s_%(class)s_likelihood_range",
                 condition=Q(likelihood__gte=1, likelihood__lte=5),
             ),
-            models.CheckConstraint(
+            Check(
                 name="%(app_label)s_%(class)s_impact_range",
                 condition=Q(impact__gte=1, impact__lte=5),
             ),
@@ -698,7 +699,7 @@ class Survey(models.Model):
         verbose_name = _("survey")
         verbose_name_plural = _("surveys")
         constraints = [
-            models.CheckConstraint(
+            Check(
                 name="%(app_label)s_%(class)s_percent_range",
                 condition=Q(support_percent__lte=100),
             ),
@@ -768,7 +769,7 @@ class Attendance(models.Model):
         verbose_name = _("attendee")
         verbose_name_plural = _("attendees")
         constraints = [
-            models.CheckConstraint(
+            Check(
                 name="%(app_label)s_%(class)s_agency_or_district",
                 condition=Q(agency__isnull=False, district__isnull=True)
                 | Q(agency__isnull=True, district__isnull=False),

@@ -37,6 +37,7 @@ from cases.choices import (
     SupervisionLevel,
 )
 from riskdesk.access import ScopedQuerySet
+from riskdesk.db import Check
 from riskdesk.models import AppendOnlyModel, AppendOnlyQuerySet, District
 from riskdesk.personal import mask_id, mask_phone, validate_phone, validate_resident_id
 
@@ -61,7 +62,7 @@ class Category(models.Model):
         verbose_name = _("category")
         verbose_name_plural = _("categories")
         constraints = [
-            models.CheckConstraint(
+            Check(
                 name="%(app_label)s_%(class)s_kind_valid",
                 condition=Q(kind__in=CategoryKind.values),
             ),
@@ -88,7 +89,7 @@ class FollowUpInterval(models.Model):
         verbose_name = _("follow-up interval")
         verbose_name_plural = _("follow-up intervals")
         constraints = [
-            models.CheckConstraint(
+            Check(
                 name="%(app_label)s_%(class)s_days_positive", condition=Q(days__gte=1)
             ),
         ]
@@ -221,33 +222,33 @@ class Case(models.Model):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         constraints = [
-            models.CheckConstraint(
+            Check(
                 name="%(app_label)s_%(class)s_amounts_not_negative",
                 condition=Q(amount_involved__gte=0) & Q(amount_recovered__gte=0),
             ),
-            models.CheckConstraint(
+            Check(
                 name="%(app_label)s_%(class)s_people_not_negative",
                 condition=Q(people_affected__gte=0) & Q(people_helped__gte=0),
             ),
-            models.CheckConstraint(
+            Check(
                 name="%(app_label)s_%(class)s_helped_within_affected",
                 condition=Q(people_helped__lte=F("people_affected")),
             ),
-            models.CheckConstraint(
+            Check(
                 name="%(app_label)s_%(class)s_recovered_within_involved",
                 condition=Q(amount_recovered__lte=F("amount_involved")),
             ),
-            models.CheckConstraint(
+            Check(
                 name="%(app_label)s_%(class)s_status_valid", condition=Q(status__in=Status.values)
             ),
-            models.CheckConstraint(
+            Check(
                 name="%(app_label)s_%(class)s_risk_level_valid",
                 condition=Q(risk_level__in=RiskLevel.values),
             ),
-            models.CheckConstraint(
+            Check(
                 name="%(app_label)s_%(class)s_source_valid", condition=Q(source__in=Source.values)
             ),
-            models.CheckConstraint(
+            Check(
                 name="%(app_label)s_%(class)s_escalation_level_valid",
                 condition=Q(escalation_level__lte=2),
             ),
@@ -363,11 +364,11 @@ class RealEstateDetails(models.Model):
         verbose_name = _("real-estate details")
         verbose_name_plural = _("real-estate details")
         constraints = [
-            models.CheckConstraint(
+            Check(
                 name="%(app_label)s_%(class)s_delivered_within_affected",
                 condition=Q(households_delivered__lte=F("households_affected")),
             ),
-            models.CheckConstraint(
+            Check(
                 name="%(app_label)s_%(class)s_stage_valid",
                 condition=Q(stage__in=HousingStage.values),
             ),
@@ -415,7 +416,7 @@ class MassVictimDetails(models.Model):
         verbose_name = _("mass-victim case details")
         verbose_name_plural = _("mass-victim case details")
         constraints = [
-            models.CheckConstraint(
+            Check(
                 name="%(app_label)s_%(class)s_scheme_valid",
                 condition=Q(scheme_type__in=SchemeType.values),
             ),
@@ -501,11 +502,11 @@ class FollowUp(models.Model):
         verbose_name = _("follow-up")
         verbose_name_plural = _("follow-ups")
         constraints = [
-            models.CheckConstraint(
+            Check(
                 name="%(app_label)s_%(class)s_amount_not_negative",
                 condition=Q(amount_recovered_added__gte=0),
             ),
-            models.CheckConstraint(
+            Check(
                 name="%(app_label)s_%(class)s_method_valid",
                 condition=Q(method__in=FollowUpMethod.values),
             ),
@@ -556,7 +557,7 @@ class Attachment(models.Model):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
         constraints = [
-            models.CheckConstraint(
+            Check(
                 name="%(app_label)s_%(class)s_kind_valid",
                 condition=Q(kind__in=AttachmentKind.values),
             ),
@@ -624,7 +625,7 @@ class EscalationRule(models.Model):
             models.UniqueConstraint(
                 name="%(app_label)s_%(class)s_unique_level", fields=["risk_level", "level"]
             ),
-            models.CheckConstraint(
+            Check(
                 name="%(app_label)s_%(class)s_level_valid", condition=Q(level__in=[1, 2])
             ),
         ]
@@ -654,11 +655,11 @@ class SecurityPeriod(models.Model):
         verbose_name = _("security period")
         verbose_name_plural = _("security periods")
         constraints = [
-            models.CheckConstraint(
+            Check(
                 name="%(app_label)s_%(class)s_ends_after_start",
                 condition=Q(ends_on__gte=F("starts_on")),
             ),
-            models.CheckConstraint(
+            Check(
                 name="%(app_label)s_%(class)s_days_positive",
                 condition=Q(major_days__gte=1) & Q(high_days__gte=1),
             ),
@@ -723,11 +724,11 @@ class SupervisionOrder(models.Model):
         verbose_name = _("supervision order")
         verbose_name_plural = _("supervision orders")
         constraints = [
-            models.CheckConstraint(
+            Check(
                 name="%(app_label)s_%(class)s_state_valid",
                 condition=Q(state__in=OrderState.values),
             ),
-            models.CheckConstraint(
+            Check(
                 name="%(app_label)s_%(class)s_level_valid",
                 condition=Q(level__in=SupervisionLevel.values),
             ),
@@ -783,7 +784,7 @@ class ExtensionRequest(models.Model):
         verbose_name = _("extension request")
         verbose_name_plural = _("extension requests")
         constraints = [
-            models.CheckConstraint(
+            Check(
                 name="%(app_label)s_%(class)s_state_valid",
                 condition=Q(state__in=ExtensionState.values),
             ),
