@@ -229,6 +229,16 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Named periodic jobs; each is a sweep over database state (ARCHITECTURE.md, "Celery"),
 # cheap when nothing is due, and safe to run twice or late.
 SWEEP_SECONDS = env_int("SWEEP_SECONDS", 60, minimum=5)
+# Each web process keeps what its pages reuse in its own memory: the dashboards, the case
+# list's filter form and rows (kept under digests of what they show, never stale). Nothing
+# to run, nothing shared that an outage could take away; CACHE_MAX_ENTRIES bounds it
+# (about 1.5 KB a row: 20,000 entries, some 30 MB a process at most).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 20_000, minimum=300)},
+    }
+}
 # The dashboard's figures are kept this long per user and selection (0: always live);
 # never more than 5 minutes, and the page says how old they are.
 DASHBOARD_CACHE_SECONDS = min(env_int("DASHBOARD_CACHE_SECONDS", 120, minimum=0), 300)

@@ -14,12 +14,7 @@ from cases.models import Case, Category
 from riskdesk.lists import form_fingerprint
 from tests.factories import make_user
 
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("empty_cache")
 
 
 def filter_form(response) -> str:
