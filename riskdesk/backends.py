@@ -7,6 +7,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.db import connections
 
 from riskdesk.access import IDS_ATTR, with_scope
+from riskdesk.db import CompiledQuery
 from riskdesk.notify import UNREAD_ATTR, with_unread_count
 
 
@@ -26,15 +27,14 @@ class ModelBackendWithScope(ModelBackend):
 
 
 class SignedInUserQuery:
-    """The query of ``get_user``, written to SQL once per process, not once per request.
+    """The query of ``get_user``, written to SQL once per process (riskdesk.db.CompiledQuery),
+    not once per request: the ORM built the same query for every request but the user's
+    id, and building it (two subqueries and a join) cost a millisecond and a half of CPU,
+    more than running it. Each request runs the SQL with its own id and makes the user and
+    their membership from the row, as ``select_related`` would (tests compare the two,
+    field by field)."""
 
-    The ORM builds the same query for every request but the user's id, and building it
-    (two subqueries and a join) cost a millisecond and a half of CPU per request, more than
-    running it. Here the ORM builds it once, with a stand-in id, and each request runs the
-    SQL with its own id and makes the user and their membership from the row, as
-    ``select_related`` would (tests compare the two, field by field)."""
-
-    STAND_IN_ID = -982_451_653  # no user has it; replaced by the real id in the parameters
+    STAND_IN_ID = -982_451_653  # no user has it
 
     def __init__(self, alias):
         from riskdesk.models import Membership
@@ -46,11 +46,13 @@ class SignedInUserQuery:
         self.membership_names = [field.attname for field in Membership._meta.concrete_fields]
         columns = [*self.user_names, *(f"membership__{name}" for name in self.membership_names),
                    IDS_ATTR, UNREAD_ATTR]
-        users = with_unread_count(with_scope(user_model._default_manager.using(alias).all()))
-        query = users.filter(pk=self.STAND_IN_ID).values_list(*columns).query
-        self.sql, params = query.get_compiler(using=alias).as_sql()
-        self.params = list(params)
-        self.slot = self.params.index(self.STAND_IN_ID)
+
+        def build(user_id):
+            users = with_unread_count(with_scope(user_model._default_manager.using(alias).all()))
+            return users.filter(pk=user_id).values_list(*columns)
+
+        self.query = CompiledQuery(alias, build,
+                                   user_id=(user_model._meta.pk, self.STAND_IN_ID))
 
     @classmethod
     @functools.cache
@@ -58,13 +60,10 @@ class SignedInUserQuery:
         return cls(alias)
 
     def read(self, user_id):
-        params = list(self.params)
-        params[self.slot] = user_id
-        with connections[self.alias].cursor() as cursor:
-            cursor.execute(self.sql, params)
-            row = cursor.fetchone()
-        if row is None:
+        rows = self.query.rows(user_id=user_id)
+        if not rows:
             return None
+        row = rows[0]
         split = len(self.user_names)
         end = split + len(self.membership_names)
         user = self.user_model.from_db(self.alias, self.user_names, row[:split])
