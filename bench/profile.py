@@ -27,6 +27,7 @@ import re
 import statistics
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.run import BASE_DIR, DEFAULT_URL, setup_django
@@ -42,15 +43,21 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
-def main(argv=None) -> int:
-    import os
+@dataclass
+class Mix:
+    """What ``run_mix`` measured: per kind, the CPU seconds and SQL statements of each
+    request; PostgreSQL's CPU over the counted requests (None if not on this machine);
+    requests answered with an unexpected status."""
 
-    args = parse_args(argv)
-    plan_path = Path(args.plan)
-    if not plan_path.exists():
-        print(f"No {plan_path}: run `make bench` first (it seeds the data and writes it).")
-        return 1
-    setup_django(os.environ.get("DATABASE_URL") or DEFAULT_URL)
+    cpu: dict = field(default_factory=lambda: collections.defaultdict(list))
+    queries: dict = field(default_factory=lambda: collections.defaultdict(list))
+    database_seconds: float | None = None
+    unexpected: list = field(default_factory=list)
+
+
+def run_mix(plan: dict, *, requests: int, kind: str = "", profiler=None) -> Mix:
+    """The load test's users and mix (``plan``, as ``make bench`` writes it) through
+    Django's test client in this process; each user's first request is not counted."""
     from django.contrib.auth import get_user_model
     from django.db import connection, transaction
     from django.test import Client
@@ -58,28 +65,26 @@ def main(argv=None) -> int:
     from bench.load import CSRF_INPUT, database_cpu_seconds, next_request
     from bench.measure import QueryCounter, Rollback, _consume
 
-    plan = json.loads(plan_path.read_text())
     users = []
-    for number, (kind, username) in enumerate(plan["users"]):
+    for number, (user_kind, username) in enumerate(plan["users"]):
         client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
         client.force_login(get_user_model().objects.get(username=username))
         refs = plan["references"][username]
         token = None
-        if kind == "staff":
+        if user_kind == "staff":
             page = client.get(f"/cases/{refs[0]}/follow-ups/new/").content.decode()
             match = CSRF_INPUT.search(page)
             token = match.group(1) if match else None
-        users.append((kind, client, refs, token, random.Random(number)))
+        users.append((user_kind, client, refs, token, random.Random(number)))
 
-    cpu, queries = collections.defaultdict(list), collections.defaultdict(list)
-    profiler = cProfile.Profile() if args.cprofile else None
+    mix = Mix()
     done = attempts = 0
     database_before = None
-    while done < args.requests and attempts < args.requests * 50:
+    while done < requests and attempts < requests * 50:
         attempts += 1
-        kind, client, refs, token, rng = users[attempts % len(users)]
-        name, method, path, body, expected = next_request(plan, kind, refs, token, rng)
-        if args.kind and name != args.kind:
+        user_kind, client, refs, token, rng = users[attempts % len(users)]
+        name, method, path, body, expected = next_request(plan, user_kind, refs, token, rng)
+        if kind and name != kind:
             continue
         counter = QueryCounter()
         with connection.execute_wrapper(counter):
@@ -98,28 +103,46 @@ def main(argv=None) -> int:
             if profiler:
                 profiler.disable()
         if response.status_code not in expected:
-            print(f"{name} {path}: {response.status_code}", file=sys.stderr)
+            mix.unexpected.append(f"{name} {path}: {response.status_code}")
         if done == len(users):
             database_before = database_cpu_seconds()
         if done >= len(users):  # each user's first request warms the caches: not counted
-            cpu[name].append(spent)
-            queries[name].append(counter.count)
+            mix.cpu[name].append(spent)
+            mix.queries[name].append(counter.count)
         done += 1
+    database_after = database_cpu_seconds()
+    if database_before is not None and database_after is not None:
+        mix.database_seconds = database_after - database_before
+    return mix
 
-    every = [value for values in cpu.values() for value in values]
+
+def main(argv=None) -> int:
+    import os
+
+    args = parse_args(argv)
+    plan_path = Path(args.plan)
+    if not plan_path.exists():
+        print(f"No {plan_path}: run `make bench` first (it seeds the data and writes it).")
+        return 1
+    setup_django(os.environ.get("DATABASE_URL") or DEFAULT_URL)
+    profiler = cProfile.Profile() if args.cprofile else None
+    mix = run_mix(json.loads(plan_path.read_text()), requests=args.requests, kind=args.kind,
+                  profiler=profiler)
+    for line in mix.unexpected:
+        print(line, file=sys.stderr)
+    every = [value for values in mix.cpu.values() for value in values]
     print(f"{'kind':<16} {'requests':>8} {'CPU ms mean':>12} {'median':>8} {'queries':>8}")
-    for name in sorted(cpu):
-        values = cpu[name]
+    for name in sorted(mix.cpu):
+        values = mix.cpu[name]
         print(f"{name:<16} {len(values):>8} {statistics.mean(values) * 1000:>12.2f}"
               f" {statistics.median(values) * 1000:>8.2f}"
-              f" {statistics.mean(queries[name]):>8.1f}")
+              f" {statistics.mean(mix.queries[name]):>8.1f}")
     if every:
         print(f"{'all':<16} {len(every):>8} {statistics.mean(every) * 1000:>12.2f}"
               f" {statistics.median(every) * 1000:>8.2f}")
-    database_after = database_cpu_seconds()
-    if every and database_before is not None and database_after is not None:
+    if every and mix.database_seconds is not None:
         print(f"PostgreSQL (this machine's server, all its work meanwhile): "
-              f"{(database_after - database_before) * 1000 / len(every):.2f} CPU ms per request")
+              f"{mix.database_seconds * 1000 / len(every):.2f} CPU ms per request")
     if profiler:
         for order in ("cumulative", "tottime"):
             out = io.StringIO()
@@ -127,7 +150,7 @@ def main(argv=None) -> int:
             text = re.sub(rf"{re.escape(str(BASE_DIR))}/(\.venv/lib/python[^/]+/site-packages/)?",
                           "", out.getvalue())
             print(text[text.index("   ncalls"):] if "   ncalls" in text else text)
-    return 0
+    return 0 if not mix.unexpected else 1
 
 
 if __name__ == "__main__":

@@ -53,3 +53,22 @@ def test_the_export_streams_every_seeded_case(seeded, client_for):
     response = client.get("/cases/export.csv")
     lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
     assert len(lines) == 201
+
+
+def test_the_profiler_runs_the_load_tests_mix(seeded):
+    from argparse import Namespace
+
+    from bench.profile import run_mix
+    from bench.run import load_plan
+
+    plan = load_plan(seeded, Namespace(users=20, port=1, duration=1))
+    plan["dashboard"] = True
+    follow_ups = Case.objects.values_list("follow_ups", flat=True).count()
+
+    mix = run_mix(plan, requests=120)
+
+    assert mix.unexpected == []
+    assert set(mix.cpu) == {"case list", "case detail", "dashboard", "follow-up save"}
+    assert sum(len(values) for values in mix.cpu.values()) == 100  # 20 warm-up requests
+    assert all(count > 0 for values in mix.queries.values() for count in values)
+    assert Case.objects.values_list("follow_ups", flat=True).count() == follow_ups  # undone
