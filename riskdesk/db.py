@@ -184,8 +184,13 @@ class CompiledQuery:
         connection = connections[alias]
         self.fields = {name: field for name, (field, _value) in stand_ins.items()}
         query = build(**{name: value for name, (_field, value) in stand_ins.items()}).query
-        self.sql, params = query.get_compiler(using=alias).as_sql()
+        self.compiler = query.get_compiler(using=alias)
+        self.sql, params = self.compiler.as_sql()
         self.params = list(params)
+        # what turns a column's value into the field's (JSON text into a dict, SQLite's
+        # 0/1 into a bool...), as the ORM applies it to every row it reads
+        self.converters = self.compiler.get_converters(
+            [expression for expression, _sql, _alias in self.compiler.select])
         self.slots = {}
         for name, (field, value) in stand_ins.items():
             prepared = field.get_db_prep_value(value, connection, prepared=False)
@@ -202,4 +207,46 @@ class CompiledQuery:
                 params[slot] = prepared
         with connection.cursor() as cursor:
             cursor.execute(self.sql, params)
-            return cursor.fetchall()
+            rows = cursor.fetchall()
+        if self.converters:
+            rows = [tuple(row) for row in self.compiler.apply_converters(rows, self.converters)]
+        return rows
+
+
+class CompiledObjects:
+    """Model instances read with SQL written once per process, ``select_related`` style.
+
+    ``build(**stand_ins)`` returns a queryset of ``model`` (filters and order, as usual);
+    its rows are read with the model's columns and those of each forward relation in
+    ``related``, and made into instances as ``select_related(*related)`` makes them (a
+    missing related row is cached as None, no query later). ``known`` in ``objects()`` sets
+    relations the caller already holds (the case whose history this is)."""
+
+    def __init__(self, alias, model, related, build, **stand_ins):
+        self.alias, self.model = alias, model
+        self.names = [field.attname for field in model._meta.concrete_fields]
+        self.related = []
+        columns = list(self.names)
+        for name in related:
+            field = model._meta.get_field(name)
+            target = field.related_model
+            names = [f.attname for f in target._meta.concrete_fields]
+            self.related.append((field, target, names, names.index(target._meta.pk.attname)))
+            columns += [f"{name}__{attname}" for attname in names]
+        self.query = CompiledQuery(
+            alias, lambda **values: build(**values).values_list(*columns), **stand_ins)
+
+    def objects(self, known=None, **values) -> list:
+        found = []
+        for row in self.query.rows(**values):
+            start = len(self.names)
+            instance = self.model.from_db(self.alias, self.names, row[:start])
+            for field, target, names, pk_index in self.related:
+                part = row[start:start + len(names)]
+                start += len(names)
+                other = None if part[pk_index] is None else target.from_db(self.alias, names, part)
+                field.set_cached_value(instance, other)
+            for name, value in (known or {}).items():
+                self.model._meta.get_field(name).set_cached_value(instance, value)
+            found.append(instance)
+        return found
