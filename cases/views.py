@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import models, router
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.db.transaction import non_atomic_requests
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -312,7 +312,8 @@ def timeline(case):
 
 def case_page_lists(name, case) -> list:
     """The case page's ``events`` (newest first, with their users), ``follow_ups`` (with
-    their authors) or ``attachments`` (with uploader and follow-up): each read with SQL
+    their authors), ``attachments`` (with uploader and follow-up) or ``orders`` (newest
+    first, with the people who issued and handled them): each read with SQL
     written once per process (riskdesk.db.CompiledObjects), as ``select_related`` would;
     building the three queries cost more CPU than running them."""
     return _case_page_queries(router.db_for_read(Case))[name].objects(
@@ -323,7 +324,7 @@ def case_page_lists(name, case) -> list:
 def _case_page_queries(alias):
     stand_in = (Case._meta.pk, -982_451_653)  # no case has it
     objects = {model: model._default_manager.using(alias) for model in
-               (CaseEvent, FollowUp, Attachment)}
+               (CaseEvent, FollowUp, Attachment, SupervisionOrder)}
     return {
         "events": CompiledObjects(
             alias, CaseEvent, ["user"], case_id=stand_in,
@@ -335,6 +336,10 @@ def _case_page_queries(alias):
         "attachments": CompiledObjects(
             alias, Attachment, ["uploaded_by", "follow_up"], case_id=stand_in,
             build=lambda case_id: objects[Attachment].filter(case_id=case_id)),
+        "orders": CompiledObjects(
+            alias, SupervisionOrder, list(ORDER_PEOPLE), case_id=stand_in,
+            build=lambda case_id: objects[SupervisionOrder].filter(case_id=case_id)
+            .order_by("-issued_at", "-id")),
     }
 
 
@@ -389,9 +394,9 @@ def case_page_context(request, case, *, issue_form=None, bound=None):
     for follow_up in follow_ups:
         follow_up.files = files.get(follow_up.pk, [])
     today = timezone.localdate()
-    orders = with_order_details(
-        case.orders.select_related(*ORDER_PEOPLE).order_by("-issued_at", "-id")
-    )
+    orders = case_page_lists("orders", case)
+    if orders:
+        prefetch_related_objects(orders, *order_details())
     can_issue = actions.can_issue_order(user, case)
     if can_issue and issue_form is None:
         issue_form = IssueOrderForm(user=user, prefix="issue")
@@ -636,7 +641,11 @@ def _order_entry(kind, data):
 
 def with_order_details(queryset):
     """Orders with their extension requests and answer files: two queries in all."""
-    return queryset.prefetch_related(
+    return queryset.prefetch_related(*order_details())
+
+
+def order_details():
+    return (
         Prefetch("extensions", queryset=ExtensionRequest.objects.select_related(
             "requested_by", "decided_by")),
         # with the case: an attachment's address names the case's reference

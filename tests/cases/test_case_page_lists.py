@@ -1,7 +1,7 @@
 """The case page reads its history, follow-ups and attachments with SQL written once per
 process (cases.views.case_page_lists): the same objects as the ORM's select_related."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -22,12 +22,16 @@ def media(settings, tmp_path):
 
 
 @pytest.fixture
-def busy_case(case, owner):
+def busy_case(case, owner, district_supervisor):
     actions.log_follow_up(user=owner, case=case, follow_up=FollowUp(
         date=date.today(), method=FollowUpMethod.CALL, summary="First call"),
         uploads=[SimpleUploadedFile("notes.pdf", PDF)])
     actions.add_attachment(user=owner, case=case, upload=SimpleUploadedFile("site.pdf", PDF))
     actions.transition(user=owner, case=case, name="verify", note="Checked on site")
+    for days in (7, 14):
+        actions.issue_order(user=district_supervisor, case=case, level="district",
+                            instructions=f"Report in {days} days.",
+                            due_date=date.today() + timedelta(days=days))
     case.refresh_from_db()
     return case
 
@@ -42,6 +46,9 @@ def fields(instance):
     ("follow_ups", ["created_by"], lambda case: case.follow_ups.select_related("created_by")),
     ("attachments", ["uploaded_by", "follow_up"],
      lambda case: case.attachments.select_related("uploaded_by", "follow_up")),
+    ("orders", ["issued_by", "acknowledged_by", "answered_by", "closed_by"],
+     lambda case: case.orders.select_related("issued_by", "acknowledged_by", "answered_by",
+                                             "closed_by").order_by("-issued_at", "-id")),
 ])
 def test_the_lists_are_the_orms(busy_case, name, related, orm):
     expected = list(orm(busy_case))
@@ -65,3 +72,4 @@ def test_the_history_shows_changes_read_from_json(client_for, owner, busy_case):
     page = client_for(owner).get(busy_case.get_absolute_url()).content.decode()
     assert "Checked on site" in page
     assert str(Status.VERIFIED.label) in page
+    assert "Report in 7 days." in page and "Report in 14 days." in page
