@@ -73,3 +73,26 @@ def test_the_history_shows_changes_read_from_json(client_for, owner, busy_case):
     assert "Checked on site" in page
     assert str(Status.VERIFIED.label) in page
     assert "Report in 7 days." in page and "Report in 14 days." in page
+
+
+def test_a_list_page_reads_its_cases_as_the_orm_does(make_case, owner):
+    from cases.models import Case
+    from cases.views import cases_by_ids
+
+    cases = [make_case(title=f"Case {number}") for number in range(4)]
+    ids = [cases[2].pk, cases[0].pk, cases[3].pk]
+    expected = Case.objects.with_related().in_bulk(ids)
+
+    with CaptureQueriesContext(connection) as queries:
+        found = cases_by_ids(ids)
+        for case in found:
+            case.category, case.district, case.owner  # noqa: B018 (read with the row)
+
+    assert len(queries) == 1
+    assert {case.pk for case in found} == set(ids)
+    for case in found:
+        theirs = expected[case.pk]
+        assert fields(case) == fields(theirs)
+        for relation in ("category", "district", "owner"):
+            assert fields(getattr(case, relation)) == fields(getattr(theirs, relation))
+    assert cases_by_ids([]) == []
