@@ -216,14 +216,16 @@ class CompiledQuery:
 class CompiledObjects:
     """Model instances read with SQL written once per process, ``select_related`` style.
 
-    ``build(**stand_ins)`` returns a queryset of ``model`` (filters and order, as usual);
-    its rows are read with the model's columns and those of each forward relation in
-    ``related``, and made into instances as ``select_related(*related)`` makes them (a
-    missing related row is cached as None, no query later). ``known`` in ``objects()`` sets
+    ``build(**stand_ins)`` returns a queryset of ``model`` (filters, order, annotations, as
+    usual); its rows are read with the model's columns, those of each relation in
+    ``related`` (a foreign key or a one-to-one, either way) and the annotations named in
+    ``annotations``, and made into instances as ``select_related(*related)`` makes them (a
+    missing related row is cached as None, no query later; a one-to-one is cached on both
+    sides) with each annotation as an attribute. ``known`` in ``objects()`` sets
     relations the caller already holds (the case whose history this is)."""
 
-    def __init__(self, alias, model, related, build, **stand_ins):
-        self.alias, self.model = alias, model
+    def __init__(self, alias, model, related, build, annotations=(), **stand_ins):
+        self.alias, self.model, self.annotations = alias, model, tuple(annotations)
         self.names = [field.attname for field in model._meta.concrete_fields]
         self.related = []
         columns = list(self.names)
@@ -233,6 +235,7 @@ class CompiledObjects:
             names = [f.attname for f in target._meta.concrete_fields]
             self.related.append((field, target, names, names.index(target._meta.pk.attname)))
             columns += [f"{name}__{attname}" for attname in names]
+        columns += self.annotations
         self.query = CompiledQuery(
             alias, lambda **values: build(**values).values_list(*columns), **stand_ins)
 
@@ -246,6 +249,10 @@ class CompiledObjects:
                 start += len(names)
                 other = None if part[pk_index] is None else target.from_db(self.alias, names, part)
                 field.set_cached_value(instance, other)
+                if other is not None and field.one_to_one:  # the other side, as Django does
+                    field.remote_field.set_cached_value(other, instance)
+            for name, value in zip(self.annotations, row[start:], strict=True):
+                setattr(instance, name, value)
             for name, value in (known or {}).items():
                 self.model._meta.get_field(name).set_cached_value(instance, value)
             found.append(instance)
