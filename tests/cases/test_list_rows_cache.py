@@ -80,3 +80,14 @@ def test_district_column_and_language_are_the_readers_own(
     assert "Kundulun District" not in staff_row
     assert "Kundulun District" in city_row
     assert "昆都仑区" in chinese_row and "Kundulun District" not in chinese_row
+
+
+def test_rows_kept_for_the_city_never_reach_another_districts_list(
+    client_for, city_supervisor, outsider, case, foreign_case
+):
+    city = rows(client_for(city_supervisor).get("/cases/?page=1"))
+    theirs = rows(client_for(outsider).get("/cases/?page=1"))
+
+    assert case.reference in city and foreign_case.reference in city
+    assert foreign_case.reference in theirs
+    assert case.reference not in theirs and "Li Wei" not in theirs
