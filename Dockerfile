@@ -50,5 +50,5 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
   CMD ["python", "-c", "import os,urllib.request as r;h=(os.environ.get('ALLOWED_HOSTS') or 'localhost').split(',')[0].strip().lstrip('.');h=h if h not in ('','*') else 'localhost';r.urlopen(r.Request('http://127.0.0.1:8000/healthz',headers={'Host':h,'X-Forwarded-Proto':'https'}),timeout=8)"]
 
-# sh -c so that WEB_CONCURRENCY expands; exec so gunicorn gets the stop signal.
-CMD ["sh", "-c", "exec gunicorn riskdesk.wsgi:application --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-3} --access-logfile -"]
+# riskdesk/gunicorn_conf.py: one worker per core unless WEB_CONCURRENCY says otherwise.
+CMD ["gunicorn", "--config", "python:riskdesk.gunicorn_conf", "--bind", "0.0.0.0:8000", "--access-logfile", "-", "riskdesk.wsgi:application"]

@@ -145,17 +145,17 @@ def run_load(seeded, args, env) -> dict:
     client = Client()
     client.force_login(get_user_model().objects.get(username=seeded.city_user))
     plan["dashboard"] = client.get("/dashboard/").status_code == 200
-    # cores + 1 sync workers (WEB_CONCURRENCY overrides): the requests are CPU-bound and
-    # PostgreSQL and the load generator share the cores; 2 x cores + 1 was slower here
-    # (98.7 against 114 req/s on 2 cores: more processes fighting over the same two).
-    cores = os.cpu_count() or 1
-    workers = int(os.environ.get("WEB_CONCURRENCY") or cores + 1)
+    # gunicorn as the Dockerfile starts it: riskdesk/gunicorn_conf.py decides the workers
+    # (one per core unless WEB_CONCURRENCY says otherwise) and what each does when it starts.
+    from riskdesk import gunicorn_conf
+
+    workers = gunicorn_conf.workers
     out_dir = BASE_DIR / "var" / "bench"
     out_dir.mkdir(parents=True, exist_ok=True)
     plan_file = out_dir / "load-plan.json"
     server = subprocess.Popen(  # noqa: S603 (our own command line)
         [str(Path(sys.executable).parent / "gunicorn"), "riskdesk.wsgi",
-         "--bind", f"127.0.0.1:{args.port}", "--workers", str(workers),
+         "--config", "python:riskdesk.gunicorn_conf", "--bind", f"127.0.0.1:{args.port}",
          "--access-logfile", "/dev/null", "--log-level", "warning"],
         cwd=BASE_DIR, env=env,
     )

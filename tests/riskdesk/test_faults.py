@@ -278,7 +278,8 @@ def test_after_the_database_drops_every_connection_the_next_request_succeeds(
     # given a running web server (gunicorn) with a signed-in user
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "riskdesk.wsgi:application", "--workers", "1",
+        [sys.executable, "-m", "gunicorn", "riskdesk.wsgi:application",
+         "--config", "python:riskdesk.gunicorn_conf", "--workers", "1",
          "--bind", f"127.0.0.1:{port}", "--timeout", "60"],
         cwd=ROOT, env=service_env(tmp_path, DATABASE_CONN_MAX_AGE="600"),
         stdout=(tmp_path / "server.log").open("a"), stderr=subprocess.STDOUT,
