@@ -190,6 +190,7 @@ def scenarios(seeded, *, import_rows: int, extra: list[tuple[str, str]] = ()) ->
     city, district = seeded.city_user, seeded.district_user
     three = f"status={Status.IN_RESOLUTION}&risk_level={RiskLevel.MEDIUM}&category={category.pk}"
     staff_user = f"bench-{seeded.district_code}-staff1"
+    last_page = max(1, -(-Case.objects.count() // 25))  # 25 a page, the list's default
     return [
         Scenario("case list", city, "/cases/"),
         Scenario("case list, 10 rows", city, "/cases/?per_page=10"),
@@ -200,6 +201,8 @@ def scenarios(seeded, *, import_rows: int, extra: list[tuple[str, str]] = ()) ->
         Scenario("case list, search, rare", city, "/cases/?q=%E9%97%AE%E9%A2%98+4242",
                  note="q=问题 4242 (about 11 titles)"),
         Scenario("case list, page 2000", city, "/cases/?page=2000"),
+        Scenario("case list, last page", city, f"/cases/?page={last_page}",
+                 note="the oldest cases: read from the other end of the order"),
         Scenario("admin changelist, 100 rows", seeded.admin_user, "/admin/cases/case/",
                  note="Django admin, same data, list_per_page=100"),
         Scenario("case detail, 50 events", city, f"/cases/{seeded.detail_reference}/"),

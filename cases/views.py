@@ -90,8 +90,9 @@ class CasePaginator(Paginator):
 
     The count comes from the per-status counts the page shows anyway, so the filtered
     cases are counted once, not twice. A page is read as ids first (an index-only walk
-    of the sort order, however deep the page), then only those cases with their related
-    rows: an OFFSET no longer joins category, district and owner for every skipped row.
+    of the sort order, from whichever end is nearer), then only those cases with their
+    related rows: an OFFSET no longer joins category, district and owner for every
+    skipped row.
     """
 
     def __init__(self, object_list, per_page, *, count):
@@ -105,11 +106,23 @@ class CasePaginator(Paginator):
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom:bottom + self.per_page])
+        top = min(bottom + self.per_page, self.count)
+        ids = self.page_ids(bottom, top)
         # The ids come from the scoped, filtered queryset: reading them back needs neither
         # the scope nor the filters again (a search would otherwise run twice).
         by_id = {case.pk: case for case in cases_by_ids(ids)}
         return self._get_page([by_id[pk] for pk in ids if pk in by_id], number, self)
+
+    def page_ids(self, bottom, top) -> list:
+        """The ids of rows ``bottom`` to ``top`` in the list's order. An OFFSET walks every
+        row before the page, so a page in the second half is read from the other end, in
+        the reverse order: the last page skips no row at all. The orders end with the id
+        and reversing one also moves the empty values to the other end, so both walks
+        give the same rows."""
+        ids = self.object_list.values_list("pk", flat=True)
+        if bottom <= self.count - top or not ids.ordered:
+            return list(ids[bottom:bottom + self.per_page])
+        return list(ids.reverse()[self.count - top:self.count - bottom])[::-1]
 
 
 def cases_by_ids(ids) -> list:

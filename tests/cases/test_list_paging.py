@@ -1,7 +1,11 @@
 """The case list counts once and reads a page as ids, then rows: what a user sees must not
 change (counts with and without a status filter, deep pages in order, search by details)."""
 
+from datetime import date
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from cases.choices import CategoryKind, Status
 from cases.models import Case, WageArrearsDetails
@@ -52,6 +56,42 @@ def test_pages_sorted_by_a_column_with_ties_show_every_case_once(
         seen += [case.pk for case in page.object_list]
     # then no case is shown twice and none is missing
     assert sorted(seen) == sorted(case.pk for case in twelve)
+
+
+@pytest.mark.parametrize("sort", [
+    "", "o=-created", "o=status", "o=-risk_level", "o=target_date", "o=-target_date",
+    "o=next_follow_up_due", "o=-next_follow_up_due", "o=district", "o=-category",
+])
+def test_pages_near_the_end_show_the_same_rows_as_walking_from_the_start(
+    client_for, owner, twelve, make_case, sort
+):
+    # given 25 cases, some without a target date or a next follow-up (empty values sort
+    # at one end), many tying on status and risk level
+    cases = twelve + [make_case(title=f"Case {number:02d}") for number in range(12, 25)]
+    for number, case in enumerate(cases):
+        Case.objects.filter(pk=case.pk).update(
+            target_date=None if number % 3 == 0 else date(2027, 1, 1 + number % 4),
+            next_follow_up_due=None if number % 4 == 0 else date(2026, 12, 1 + number % 3))
+    client = client_for(owner)
+    response = client.get(f"/cases/?{sort}&per_page=10&page=1")
+    in_order = list(response.context["filterset"].qs.values_list("pk", flat=True))
+    # when the owner reads the three pages (the last two are read from the other end)
+    seen = []
+    for number in (1, 2, 3):
+        page = client.get(f"/cases/?{sort}&per_page=10&page={number}").context["page"]
+        seen += [case.pk for case in page.object_list]
+    # then the pages hold the cases in the list's own order, each once
+    assert seen == in_order and len(seen) == 25
+
+
+def test_the_last_page_skips_no_row(client_for, owner, twelve):
+    client = client_for(owner)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/cases/?per_page=10&page=2").context["page"]
+    assert [case.title for case in page.object_list] == ["Case 01", "Case 00"]
+    ids_query = next(q["sql"] for q in queries.captured_queries
+                     if q["sql"].startswith('SELECT "cases_case"."id" AS "pk"'))
+    assert "LIMIT 2" in ids_query and "OFFSET" not in ids_query
 
 
 def test_search_finds_a_case_by_its_employer(client_for, owner, make_case):
