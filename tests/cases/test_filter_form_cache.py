@@ -7,6 +7,7 @@ import re
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
 from cases.filtersets import CaseFilterSet
@@ -94,3 +95,21 @@ def test_two_filtersets_never_share_a_field(owner, outsider, case, foreign_case)
     assert {label for _value, label in ours.form.fields["owner"].choices} != {
         label for _value, label in theirs.form.fields["owner"].choices}
     assert form_fingerprint(ours.form) != form_fingerprint(theirs.form)
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_options_made_from_the_digest_rows_are_written_as_django_writes_them(
+    city_supervisor, owner, case, foreign_case, categories, language
+):
+    from django.utils import translation
+
+    data = QueryDict(mutable=True)
+    data.update({"owner": str(owner.pk), "category": str(case.category_id),
+                 "district": str(case.district_id)})
+    with translation.override(language):
+        ours = CaseFilterSet(data, queryset=Case.objects.all(), user=city_supervisor)
+        django = CaseFilterSet(data, queryset=Case.objects.all(), user=city_supervisor)
+        form_fingerprint(ours.form)
+        for name in ("owner", "category", "district"):
+            assert str(ours.form[name]) == str(django.form[name])
+        assert 'selected>Li Wei</option>' in str(ours.form["owner"])
