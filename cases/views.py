@@ -1,11 +1,9 @@
 import functools
-import hashlib
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import models, router
@@ -14,12 +12,11 @@ from django.db.transaction import non_atomic_requests
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import get_template
-from django.urls import get_script_prefix
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import actions, exports, imports, jobs
@@ -54,7 +51,7 @@ from cases.models import (
     Job,
     SupervisionOrder,
 )
-from riskdesk import audit
+from riskdesk import audit, fragments
 from riskdesk.access import scope_of
 from riskdesk.choices import AuditAction
 from riskdesk.db import CompiledObjects
@@ -184,38 +181,22 @@ def case_list(request):
 
 
 ROW_TEMPLATE = "cases/_list_row.html"
-ROW_SECONDS = 600
+HISTORY_TEMPLATE = "cases/_history_entry.html"
+KEPT_SECONDS = 600  # how long a list row or a history entry stays in the cache
 
 
 def case_rows(cases, *, show_district: bool, today) -> list[str]:
-    """The list's rows as HTML, each kept (``ROW_SECONDS``) under a digest of everything it
-    is made of: every column of the case and of its category, district and owner, the
+    """The list's rows as HTML, each kept (``KEPT_SECONDS``, riskdesk.fragments) under a
+    digest of every column of the case and of its category, district and owner, the
     language, the site's address, ``show_district`` and ``today`` (a follow-up date
-    turns overdue). A case changed in any way, even by a bulk UPDATE, or a renamed owner
-    is a new digest: a row is never stale. Writing 25 rows through the template was a
-    third of the list's time; most rows of a list are the same from one request to the
-    next."""
-    context = (get_language(), get_script_prefix(), show_district, today)
-    keys = [f"riskdesk:case-row:{_row_digest(case, context)}" for case in cases]
-    kept = cache.get_many(keys)
-    written, rows, template = {}, [], None
-    for case, key in zip(cases, keys, strict=True):
-        row = kept.get(key) or written.get(key)
-        if row is None:
-            template = template or get_template(ROW_TEMPLATE)
-            row = written[key] = template.render(
-                {"case": case, "show_district": show_district, "today": today})
-        rows.append(row)
-    if written:
-        cache.set_many(written, ROW_SECONDS)
-    return rows
-
-
-def _row_digest(case, context) -> str:
-    values = [context]
-    for row in (case, case.category, case.district, case.owner):
-        values.append(tuple(getattr(row, field.attname) for field in row._meta.concrete_fields))
-    return hashlib.sha256(repr(values).encode()).hexdigest()
+    turns overdue)."""
+    context = fragments.setting(show_district, today)
+    return fragments.kept_html(
+        "case-row", cases, seconds=KEPT_SECONDS,
+        key=lambda case: fragments.digest(
+            context, case, case.category, case.district, case.owner),
+        write=lambda case: get_template(ROW_TEMPLATE).render(
+            {"case": case, "show_district": show_district, "today": today}))
 
 
 def export_in_background(request, cases, kind):
@@ -337,9 +318,17 @@ def case_edit(request, reference):
 
 
 # ---------------------------------------------------------------- the case page
-def timeline(case):
-    """The case's history, newest first, with labels resolved for display."""
-    return timeline_entries(case_page_lists("events", case))
+def history(case) -> list[str]:
+    """The case's history, newest first, as HTML: each entry kept (``KEPT_SECONDS``,
+    riskdesk.fragments) under a digest of its event, the event's user, the language, the
+    site's address and the time zone. Events are only ever added, so a case page writes
+    only its new entries; writing 50 of them was half of the page's time."""
+    context = fragments.setting()
+    return fragments.kept_html(
+        "history-entry", case_page_lists("events", case), seconds=KEPT_SECONDS,
+        key=lambda event: fragments.digest(context, event, event.user),
+        write=lambda event: get_template(HISTORY_TEMPLATE).render(
+            {"entry": timeline_entry(event)}))
 
 
 def case_page_lists(name, case) -> list:
@@ -375,36 +364,45 @@ def _case_page_queries(alias):
     }
 
 
-def timeline_entries(events):
-    field_labels = {f.name: f.verbose_name for f in Case._meta.fields}
+def timeline_entries(events) -> list[dict]:
+    return [timeline_entry(event) for event in events]
+
+
+@functools.cache
+def _field_labels() -> dict:
+    """The case's and its details' field names with their (lazy) labels."""
+    labels = {f.name: f.verbose_name for f in Case._meta.fields}
     for model in ("real_estate", "wage_arrears", "mass_victim"):
         related = Case._meta.get_field(model).related_model
-        field_labels.update({f.name: f.verbose_name for f in related._meta.fields})
-    entries = []
-    for event in events:
-        data = event.data or {}
-        at = timezone.localtime(event.at)
-        entry = {
-            "event": event, "kind": event.kind, "data": data,
-            # written here, not by template filters: a case page shows dozens of these
-            "at_iso": at.isoformat(), "at": date_format(at, "DATETIME_FORMAT"),
-            "who": (event.user.get_full_name() or event.user.get_username()) if event.user
-            else _("system"),
-        }
-        if event.kind == EventKind.EDITED:
-            entry["changes"] = [
-                (field_labels.get(name, name), old, new)
-                for name, (old, new) in data.get("changes", {}).items()
-            ]
-        elif event.kind == EventKind.TRANSITION:
-            entry["from_label"] = _status_label(data.get("from"))
-            entry["to_label"] = _status_label(data.get("to"))
-        elif event.kind in ORDER_EVENT_KINDS or (
-            event.kind == EventKind.ESCALATED and data.get("order")
-        ):
-            entry.update(_order_entry(event.kind, data))
-        entries.append(entry)
-    return entries
+        labels.update({f.name: f.verbose_name for f in related._meta.fields})
+    return labels
+
+
+def timeline_entry(event) -> dict:
+    """One history entry with its labels resolved for display."""
+    data = event.data or {}
+    at = timezone.localtime(event.at)
+    entry = {
+        "event": event, "kind": event.kind, "data": data,
+        # written here, not by template filters: a case page shows dozens of these
+        "at_iso": at.isoformat(), "at": date_format(at, "DATETIME_FORMAT"),
+        "who": (event.user.get_full_name() or event.user.get_username()) if event.user
+        else _("system"),
+    }
+    if event.kind == EventKind.EDITED:
+        field_labels = _field_labels()
+        entry["changes"] = [
+            (field_labels.get(name, name), old, new)
+            for name, (old, new) in data.get("changes", {}).items()
+        ]
+    elif event.kind == EventKind.TRANSITION:
+        entry["from_label"] = _status_label(data.get("from"))
+        entry["to_label"] = _status_label(data.get("to"))
+    elif event.kind in ORDER_EVENT_KINDS or (
+        event.kind == EventKind.ESCALATED and data.get("order")
+    ):
+        entry.update(_order_entry(event.kind, data))
+    return entry
 
 
 def _status_label(value):
@@ -436,7 +434,7 @@ def case_page_context(request, case, *, issue_form=None, bound=None):
         "case": case,
         "details": case.details(),
         "labels": case.figure_labels(),
-        "timeline": timeline(case),
+        "history": history(case),
         "follow_ups": follow_ups,
         "attachments": attachments,
         "transitions": actions.allowed_transitions(user, case),
