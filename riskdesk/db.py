@@ -8,7 +8,7 @@ from functools import partialmethod
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, models
 from django.db.models import F, Q, Value
 from django.utils.encoding import force_str
 
@@ -211,8 +211,12 @@ class CompiledQuery:
                     for name, value in values.items()}
         with connection.cursor() as cursor:
             if self.statement is not None and self.statement.ready(connection):
-                cursor.execute(self.statement.execute_sql,
-                               [prepared[name] for name in self.statement.names])
+                try:
+                    cursor.execute(self.statement.execute_sql,
+                                   [prepared[name] for name in self.statement.names])
+                except DatabaseError as error:
+                    PreparedStatement.check_lost(error)
+                    raise
             else:
                 params = list(self.params)
                 for name, value in prepared.items():
@@ -251,7 +255,22 @@ class PreparedStatement:
 
     Prepared statements belong to one database session: behind PgBouncer in transaction
     mode set DATABASE_PREPARED_STATEMENTS=false. A statement PostgreSQL refuses is run the
-    usual way from then on."""
+    usual way from then on. If the database forgets statements it prepared (a pooler
+    that shares sessions out, a DISCARD ALL), that request fails and the process stops
+    preparing, saying so in the log."""
+
+    lost = False  # the database forgot a prepared statement: prepare nothing more
+
+    @classmethod
+    def check_lost(cls, error):
+        """After an EXECUTE failed: if the statement was unknown to the database (SQLSTATE
+        26000), stop preparing in this process and say why in the log."""
+        if getattr(error.__cause__, "pgcode", None) == "26000" and not cls.lost:
+            cls.lost = True
+            logger.error(
+                "PostgreSQL no longer knows a statement this process prepared: a pooler in "
+                "transaction mode, or DISCARD ALL? Queries are no longer prepared; set "
+                "DATABASE_PREPARED_STATEMENTS=false to say so from the start.")
 
     def __init__(self, query, connection):
         from psycopg2.extensions import AsIs
@@ -276,7 +295,7 @@ class PreparedStatement:
         and inside a transaction a savepoint keeps a refusal from spoiling it."""
         import psycopg2
 
-        if self.refused:
+        if self.refused or PreparedStatement.lost:
             return False
         raw = connection.connection
         done = _prepared_on.setdefault(raw, set())

@@ -3,11 +3,12 @@ the signed-in user, a case page's lists) are prepared once per database connecti
 then only executed. Whatever happens to the connection, the pages answer as before."""
 
 import pytest
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from cases.models import Case
-from riskdesk.db import CompiledQuery
+from riskdesk import db
+from riskdesk.db import CompiledQuery, PreparedStatement
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql",
                                 reason="prepared statements are PostgreSQL's")
@@ -71,3 +72,23 @@ def test_with_prepared_statements_off_queries_run_as_written(settings, case):
 
     assert query.statement is None
     assert queries.captured_queries[0]["sql"].startswith("SELECT")
+
+
+def test_statements_the_database_forgot_fail_once_then_queries_run_as_written(
+        monkeypatch, case, caplog):
+    monkeypatch.setattr(PreparedStatement, "lost", False)
+    query = references_query()
+    assert query.rows(pk=case.pk) == [(case.reference, case.title)]
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")  # what a pooler in transaction mode amounts to
+    try:
+        with pytest.raises(DatabaseError), transaction.atomic():
+            query.rows(pk=case.pk)
+        with CaptureQueriesContext(connection) as later:
+            assert query.rows(pk=case.pk) == [(case.reference, case.title)]
+    finally:
+        # the other tests' statements are gone from this connection too: prepare again
+        db._prepared_on.pop(connection.connection, None)
+
+    assert later.captured_queries[0]["sql"].startswith("SELECT")
+    assert "DATABASE_PREPARED_STATEMENTS=false" in caplog.text
