@@ -238,8 +238,8 @@ _statements = {}  # name -> PREPARE statement, for readable()
 
 
 def readable(sql: str) -> str:
-    """``sql``, or for ``EXECUTE riskdesk_N (...)`` the statement it runs (for the logs
-    and the tests that read the SQL of a request)."""
+    """``sql``, or for ``EXECUTE riskdesk_N (...)`` the statement it runs (for the tests
+    that read the SQL of a request, and for looking into one by hand)."""
     if sql.startswith("EXECUTE riskdesk_"):
         statement = _statements.get(sql.split()[1])
         if statement is not None:

@@ -36,7 +36,12 @@ def digest(context, *rows) -> str:
     for row in rows:
         values.append(None if row is None else tuple(
             getattr(row, field.attname) for field in _columns(type(row))))
-    return hashlib.sha256(repr(values).encode()).hexdigest()
+    return hashed(values)
+
+
+def hashed(material) -> str:
+    """The digest a kept piece is filed under: SHA-256 of ``repr(material)``."""
+    return hashlib.sha256(repr(material).encode()).hexdigest()
 
 
 @functools.cache

@@ -5,10 +5,10 @@ of each list is kept in the user's session and restored when the list is opened 
 the navigation. ``?clear=1`` forgets it (the list's "Clear" button).
 """
 
-import hashlib
-
 from django.http import HttpResponseRedirect, QueryDict
 from django.utils.translation import get_language
+
+from riskdesk import fragments
 
 SESSION_KEY = "riskdesk.list_filters"
 NOT_REMEMBERED = ("page", "clear")  # where you were in the list is not a filter
@@ -62,8 +62,7 @@ def form_fingerprint(form, *extra) -> str:
             rows = list(queryset.values_list(*columns))
             options.append((name, rows))
             field.choices = Choices(field, columns, rows)
-    material = repr((get_language(), data, options, extra))
-    return hashlib.sha256(material.encode()).hexdigest()
+    return fragments.hashed((get_language(), data, options, extra))
 
 
 def option_columns(field) -> list[str]:
