@@ -83,3 +83,18 @@ def test_entries_kept_in_one_language_are_not_shown_in_the_other(client_for, own
 
     assert "Registered the case." in english
     assert "Registered the case." not in chinese and "登记了案件。" in chinese
+
+
+def test_history_kept_for_the_city_never_reaches_another_district(
+    client_for, city_supervisor, outsider, worked_case, foreign_case
+):
+    # given the city supervisor has opened a Kundulun case, so its history is kept
+    city_page = client_for(city_supervisor).get(f"/cases/{worked_case.reference}/")
+    assert "Checked on site." in history(city_page)
+    # when a staff member of another district asks for that case, or opens their own
+    client = client_for(outsider)
+    theirs = client.get(f"/cases/{worked_case.reference}/")
+    own = client.get(f"/cases/{foreign_case.reference}/")
+    # then the case is not found, and their own case's history shows none of it
+    assert theirs.status_code == 404 and "Checked on site." not in theirs.content.decode()
+    assert own.status_code == 200 and "Checked on site." not in history(own)
