@@ -6,8 +6,8 @@ from pathlib import Path
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import models, router
-from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
+from django.db import models
+from django.db.models import Exists, OuterRef, Prefetch
 from django.db.transaction import non_atomic_requests
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -54,7 +54,6 @@ from cases.models import (
 from riskdesk import audit, fragments
 from riskdesk.access import scope_of
 from riskdesk.choices import AuditAction
-from riskdesk.db import CompiledObjects
 from riskdesk.lists import form_fingerprint, remembered
 
 PAGE_SIZES = (10, 25, 50, 100)
@@ -107,7 +106,7 @@ class CasePaginator(Paginator):
         ids = self.page_ids(bottom, top)
         # The ids come from the scoped, filtered queryset: reading them back needs neither
         # the scope nor the filters again (a search would otherwise run twice).
-        by_id = {case.pk: case for case in cases_by_ids(ids)}
+        by_id = Case.objects.with_related().in_bulk(ids)
         return self._get_page([by_id[pk] for pk in ids if pk in by_id], number, self)
 
     def page_ids(self, bottom, top) -> list:
@@ -120,25 +119,6 @@ class CasePaginator(Paginator):
         if bottom <= self.count - top or not ids.ordered:
             return list(ids[bottom:bottom + self.per_page])
         return list(ids.reverse()[self.count - top:self.count - bottom])[::-1]
-
-
-def cases_by_ids(ids) -> list:
-    """The cases of these ids with their category, district and owner (what
-    ``with_related()`` joins), read with SQL written once per process and number of ids
-    (riskdesk.db.CompiledObjects): a list page's second query."""
-    if not ids:
-        return []
-    query = _cases_by_ids(router.db_for_read(Case), len(ids))
-    return query.objects(**{f"id{number}": pk for number, pk in enumerate(ids)})
-
-
-@functools.lru_cache(maxsize=128)  # page sizes and the shorter last pages
-def _cases_by_ids(alias, count):
-    stand_ins = {f"id{number}": (Case._meta.pk, -982_451_653 - number)
-                 for number in range(count)}
-    return CompiledObjects(
-        alias, Case, ["category", "district", "owner"], **stand_ins,
-        build=lambda **ids: Case.objects.using(alias).filter(pk__in=list(ids.values())))
 
 
 @require_GET
@@ -318,49 +298,28 @@ def case_edit(request, reference):
 
 
 # ---------------------------------------------------------------- the case page
-def history(case) -> list[str]:
+def history(events) -> list[str]:
     """The case's history, newest first, as HTML: each entry kept (``KEPT_SECONDS``,
     riskdesk.fragments) under a digest of its event, the event's user, the language, the
     site's address and the time zone. Events are only ever added, so a case page writes
     only its new entries; writing 50 of them was half of the page's time."""
     context = fragments.setting()
     return fragments.kept_html(
-        "history-entry", case_page_lists("events", case), seconds=KEPT_SECONDS,
+        "history-entry", events, seconds=KEPT_SECONDS,
         key=lambda event: fragments.digest(context, event, event.user),
         write=lambda event: get_template(HISTORY_TEMPLATE).render(
             {"entry": timeline_entry(event)}))
 
 
-def case_page_lists(name, case) -> list:
+def case_page_lists(case) -> dict:
     """The case page's ``events`` (newest first, with their users), ``follow_ups`` (with
-    their authors), ``attachments`` (with uploader and follow-up) or ``orders`` (newest
-    first, with the people who issued and handled them): each read with SQL
-    written once per process (riskdesk.db.CompiledObjects), as ``select_related`` would;
-    building the three queries cost more CPU than running them."""
-    return _case_page_queries(router.db_for_read(Case))[name].objects(
-        known={"case": case}, case_id=case.pk)
-
-
-@functools.cache
-def _case_page_queries(alias):
-    stand_in = (Case._meta.pk, -982_451_653)  # no case has it
-    objects = {model: model._default_manager.using(alias) for model in
-               (CaseEvent, FollowUp, Attachment, SupervisionOrder)}
+    their authors), ``attachments`` (with uploader and follow-up) and ``orders`` (newest
+    first, with the people who issued and handled them): one query each."""
     return {
-        "events": CompiledObjects(
-            alias, CaseEvent, ["user"], case_id=stand_in,
-            build=lambda case_id: objects[CaseEvent].filter(case_id=case_id)
-            .order_by("-at", "-id")),
-        "follow_ups": CompiledObjects(
-            alias, FollowUp, ["created_by"], case_id=stand_in,
-            build=lambda case_id: objects[FollowUp].filter(case_id=case_id)),
-        "attachments": CompiledObjects(
-            alias, Attachment, ["uploaded_by", "follow_up"], case_id=stand_in,
-            build=lambda case_id: objects[Attachment].filter(case_id=case_id)),
-        "orders": CompiledObjects(
-            alias, SupervisionOrder, list(ORDER_PEOPLE), case_id=stand_in,
-            build=lambda case_id: objects[SupervisionOrder].filter(case_id=case_id)
-            .order_by("-issued_at", "-id")),
+        "events": case.events.select_related("user").order_by("-at", "-id"),
+        "follow_ups": case.follow_ups.select_related("created_by"),
+        "attachments": case.attachments.select_related("uploaded_by", "follow_up"),
+        "orders": case.orders.select_related(*ORDER_PEOPLE).order_by("-issued_at", "-id"),
     }
 
 
@@ -414,8 +373,8 @@ def case_page_context(request, case, *, issue_form=None, bound=None):
     with its refusal: ``(order_pk, step, form)``) re-show a refused form where it was."""
     user = request.user
     can_work = actions.can_work_on(user, case) and case.is_open
-    attachments = case_page_lists("attachments", case)
-    follow_ups = case_page_lists("follow_ups", case)
+    lists = case_page_lists(case)
+    attachments, follow_ups = list(lists["attachments"]), list(lists["follow_ups"])
     # Each follow-up's files, from the case's attachments read once for the list below
     # (a query fewer than prefetching them), in the order they were attached.
     files = {}
@@ -424,9 +383,7 @@ def case_page_context(request, case, *, issue_form=None, bound=None):
     for follow_up in follow_ups:
         follow_up.files = files.get(follow_up.pk, [])
     today = timezone.localdate()
-    orders = case_page_lists("orders", case)
-    if orders:
-        prefetch_related_objects(orders, *order_details())
+    orders = with_order_details(lists["orders"])
     can_issue = actions.can_issue_order(user, case)
     if can_issue and issue_form is None:
         issue_form = IssueOrderForm(user=user, prefix="issue")
@@ -434,7 +391,7 @@ def case_page_context(request, case, *, issue_form=None, bound=None):
         "case": case,
         "details": case.details(),
         "labels": case.figure_labels(),
-        "history": history(case),
+        "history": history(lists["events"]),
         "follow_ups": follow_ups,
         "attachments": attachments,
         "transitions": actions.allowed_transitions(user, case),

@@ -145,8 +145,7 @@ SIGN_IN_WINDOW_MINUTES = env_int("SIGN_IN_WINDOW_MINUTES", 30, minimum=1)
 CLIENT_ADDRESS_HEADER = env_str("CLIENT_ADDRESS_HEADER")
 # Sessions end after this many idle minutes and at most this many hours after sign-in
 # (riskdesk.signin.SessionLimitMiddleware); the cookie itself lives no longer than that.
-# Django's database sessions, read with SQL written once per process (riskdesk/sessions.py).
-SESSION_ENGINE = "riskdesk.sessions"
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30, minimum=1)
 SESSION_MAX_HOURS = env_int("SESSION_MAX_HOURS", 12, minimum=1)
 SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600

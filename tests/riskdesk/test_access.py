@@ -97,17 +97,17 @@ def test_a_moved_or_closed_district_changes_the_scope_at_the_next_request(
 
 @pytest.mark.parametrize("who", ["owner", "district_supervisor", "city_supervisor",
                                  "admin_user", "no membership", "superuser"])
-def test_the_signed_in_user_is_read_as_the_orm_reads_them(
+def test_the_signed_in_user_is_read_with_scope_and_inbox_in_one_query(
     request, who, django_user_model, district, third_district
 ):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from riskdesk.access import with_scope
     from riskdesk.backends import ModelBackendWithScope
-    from riskdesk.notify import UNREAD_ATTR, with_unread_count
+    from riskdesk.notify import UNREAD_ATTR
     from tests.riskdesk.test_notifications import make_notice
 
+    # given a user of each kind with one unread and one read notice
     if who == "no membership":
         user = django_user_model.objects.create_user("no.role", password="x" * 12)
     elif who == "superuser":
@@ -118,28 +118,18 @@ def test_the_signed_in_user_is_read_as_the_orm_reads_them(
         user.membership.districts.add(third_district)
     make_notice(user, 1)
     make_notice(user, 2, read=True)
-    expected = with_unread_count(with_scope(django_user_model.objects.all())).get(pk=user.pk)
 
+    # when a request reads the signed-in user and their scope
     with CaptureQueriesContext(connection) as queries:
         signed_in = ModelBackendWithScope().get_user(user.pk)
-        scope, membership = scope_of(signed_in), getattr(signed_in, "membership", None)
+        scope = scope_of(signed_in)
 
+    # then the scope is the usual one and the badge's count came with the user
     if connection.vendor == "postgresql":  # one query; elsewhere the scope costs one more
         assert len(queries) == 1
-
-    fields = [field.attname for field in django_user_model._meta.concrete_fields]
-    assert [getattr(signed_in, name) for name in fields] == [
-        getattr(expected, name) for name in fields]
-    assert scope == scope_of(expected)
-    assert getattr(signed_in, UNREAD_ATTR) == getattr(expected, UNREAD_ATTR) == 1
-    expected_membership = getattr(expected, "membership", None)
-    if expected_membership is None:
-        assert membership is None
-    else:
-        assert (membership.pk, membership.role, membership.city_wide, membership.user) == (
-            expected_membership.pk, expected_membership.role, expected_membership.city_wide,
-            signed_in)
-    assert not signed_in._state.adding and signed_in._state.db == "default"
+    assert signed_in == user
+    assert scope == scope_of(django_user_model.objects.get(pk=user.pk))
+    assert getattr(signed_in, UNREAD_ATTR) == 1
 
 
 def test_an_unknown_user_id_reads_nobody(db):
