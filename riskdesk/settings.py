@@ -106,10 +106,6 @@ DATABASES = {
 }
 # A request that fails leaves nothing half-written.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
-# The queries of every request are prepared once per connection (riskdesk.db): false
-# behind a pooler that hands one session's statements to another (PgBouncer in
-# transaction mode).
-DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # make run's web server, worker and beat write to one file: transactions take the
     # write lock when they begin and wait up to 20 s for it, and WAL lets readers go on
