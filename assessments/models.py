@@ -27,7 +27,6 @@ from assessments.choices import (
 )
 from riskdesk.access import scope_of
 from riskdesk.choices import Role
-from riskdesk.db import Check
 from riskdesk.models import AppendOnlyModel, District
 
 
@@ -151,11 +150,11 @@ class Agency(models.Model):
                 name="%(app_label)s_%(class)s_unique_reference", fields=["reference"],
                 condition=~Q(reference=""),
             ),
-            Check(
+            models.CheckConstraint(
                 name="%(app_label)s_%(class)s_status_valid",
                 condition=Q(status__in=AgencyStatus.values),
             ),
-            Check(
+            models.CheckConstraint(
                 name="%(app_label)s_%(class)s_approved_has_valid_until",
                 condition=~Q(status=AgencyStatus.APPROVED) | Q(valid_until__isnull=False),
             ),
@@ -200,7 +199,7 @@ class AgencyScope(models.Model):
             models.UniqueConstraint(
                 name="%(app_label)s_%(class)s_unique_type", fields=["agency", "decision_type"]
             ),
-            Check(
+            models.CheckConstraint(
                 name="%(app_label)s_%(class)s_type_valid",
                 condition=Q(decision_type__in=DecisionType.values),
             ),
@@ -333,11 +332,11 @@ class RedLine(models.Model):
         verbose_name = _("red line")
         verbose_name_plural = _("red lines")
         constraints = [
-            Check(
+            models.CheckConstraint(
                 name="%(app_label)s_%(class)s_consequence_valid",
                 condition=Q(consequence__in=Consequence.values),
             ),
-            Check(
+            models.CheckConstraint(
                 name="%(app_label)s_%(class)s_suspension_has_months",
                 condition=(Q(consequence=Consequence.SUSPENSION, suspension_months__gte=1)
                            | (~Q(consequence=Consequence.SUSPENSION)
@@ -443,20 +442,20 @@ class Decision(models.Model):
         verbose_name = _("decision")
         verbose_name_plural = _("decisions")
         constraints = [
-            Check(
+            models.CheckConstraint(
                 name="%(app_label)s_%(class)s_district_matches_level",
                 condition=(Q(level=DecisionLevel.CITY, district__isnull=True)
                            | Q(level=DecisionLevel.DISTRICT, district__isnull=False)),
             ),
-            Check(
+            models.CheckConstraint(
                 name="%(app_label)s_%(class)s_status_valid",
                 condition=Q(status__in=DecisionStatus.values),
             ),
-            Check(
+            models.CheckConstraint(
                 name="%(app_label)s_%(class)s_type_valid",
                 condition=Q(decision_type__in=DecisionType.values),
             ),
-            Check(
+            models.CheckConstraint(
                 name="%(app_label)s_%(class)s_implemented_only_after_decision",
                 condition=Q(implemented__isnull=True)
                 | Q(status__in=[DecisionStatus.DECIDED, DecisionStatus.IMPLEMENTED]),
@@ -536,27 +535,27 @@ class Assessment(models.Model):
         verbose_name = _("assessment")
         verbose_name_plural = _("assessments")
         constraints = [
-            Check(
+            models.CheckConstraint(
                 name="%(app_label)s_%(class)s_agency_matches_kind",
                 condition=(Q(assessor_kind=AssessorKind.AGENCY, agency__isnull=False)
                            | Q(assessor_kind=AssessorKind.SELF, agency__isnull=True)),
             ),
-            Check(
+            models.CheckConstraint(
                 name="%(app_label)s_%(class)s_high_grade_cannot_proceed",
                 condition=~Q(grade=Grade.HIGH, recommendation=Recommendation.PROCEED),
             ),
-            Check(
+            models.CheckConstraint(
                 name="%(app_label)s_%(class)s_concluded_has_conclusion",
                 condition=~Q(status=AssessmentStatus.CONCLUDED)
                 | (~Q(grade="") & ~Q(recommendation="") & Q(concluded_at__isnull=False)),
             ),
-            Check(
+            models.CheckConstraint(
                 name="%(app_label)s_%(class)s_score_range",
                 condition=Q(quality_score__isnull=True)
                 | Q(quality_score__gte=1, quality_score__lte=5,
                     status=AssessmentStatus.CONCLUDED),
             ),
-            Check(
+            models.CheckConstraint(
                 name="%(app_label)s_%(class)s_status_valid",
                 condition=Q(status__in=AssessmentStatus.values),
             ),
@@ -620,11 +619,11 @@ class PublicNotice(models.Model):
         verbose_name = _("public notice")
         verbose_name_plural = _("public notices")
         constraints = [
-            Check(
+            models.CheckConstraint(
                 name="%(app_label)s_%(class)s_ends_after_start",
                 condition=Q(ends_on__gte=F("starts_on")),
             ),
-            Check(
+            models.CheckConstraint(
                 name="%(app_label)s_%(class)s_channel_valid",
                 condition=Q(channel__in=NoticeChannel.values),
             ),
@@ -648,11 +647,11 @@ class RiskItem(models.Model):
         verbose_name = _("risk")
         verbose_name_plural = _("risks")
         constraints = [
-            Check(
+            models.CheckConstraint(
                 name="%(app_label)s_%(class)s_likelihood_range",
                 condition=Q(likelihood__gte=1, likelihood__lte=5),
             ),
-            Check(
+            models.CheckConstraint(
                 name="%(app_label)s_%(class)s_impact_range",
                 condition=Q(impact__gte=1, impact__lte=5),
             ),
@@ -699,7 +698,7 @@ class Survey(models.Model):
         verbose_name = _("survey")
         verbose_name_plural = _("surveys")
         constraints = [
-            Check(
+            models.CheckConstraint(
                 name="%(app_label)s_%(class)s_percent_range",
                 condition=Q(support_percent__lte=100),
             ),
@@ -769,7 +768,7 @@ class Attendance(models.Model):
         verbose_name = _("attendee")
         verbose_name_plural = _("attendees")
         constraints = [
-            Check(
+            models.CheckConstraint(
                 name="%(app_label)s_%(class)s_agency_or_district",
                 condition=Q(agency__isnull=False, district__isnull=True)
                 | Q(agency__isnull=True, district__isnull=False),

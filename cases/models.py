@@ -37,7 +37,6 @@ from cases.choices import (
     SupervisionLevel,
 )
 from riskdesk.access import ScopedQuerySet
-from riskdesk.db import Check
 from riskdesk.models import AppendOnlyModel, AppendOnlyQuerySet, District
 from riskdesk.personal import mask_id, mask_phone, validate_phone, validate_resident_id
 
@@ -62,7 +61,7 @@ class Category(models.Model):
         verbose_name = _("category")
         verbose_name_plural = _("categories")
         constraints = [
-            Check(
+            models.CheckConstraint(
                 name="%(app_label)s_%(class)s_kind_valid",
                 condition=Q(kind__in=CategoryKind.values),
             ),
@@ -89,7 +88,7 @@ class FollowUpInterval(models.Model):
         verbose_name = _("follow-up interval")
         verbose_name_plural = _("follow-up intervals")
         constraints = [
-            Check(
+            models.CheckConstraint(
                 name="%(app_label)s_%(class)s_days_positive", condition=Q(days__gte=1)
             ),
         ]
@@ -222,33 +221,33 @@ class Case(models.Model):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         constraints = [
-            Check(
+            models.CheckConstraint(
                 name="%(app_label)s_%(class)s_amounts_not_negative",
                 condition=Q(amount_involved__gte=0) & Q(amount_recovered__gte=0),
             ),
-            Check(
+            models.CheckConstraint(
                 name="%(app_label)s_%(class)s_people_not_negative",
                 condition=Q(people_affected__gte=0) & Q(people_helped__gte=0),
             ),
-            Check(
+            models.CheckConstraint(
                 name="%(app_label)s_%(class)s_helped_within_affected",
                 condition=Q(people_helped__lte=F("people_affected")),
             ),
-            Check(
+            models.CheckConstraint(
                 name="%(app_label)s_%(class)s_recovered_within_involved",
                 condition=Q(amount_recovered__lte=F("amount_involved")),
             ),
-            Check(
+            models.CheckConstraint(
                 name="%(app_label)s_%(class)s_status_valid", condition=Q(status__in=Status.values)
             ),
-            Check(
+            models.CheckConstraint(
                 name="%(app_label)s_%(class)s_risk_level_valid",
                 condition=Q(risk_level__in=RiskLevel.values),
             ),
-            Check(
+            models.CheckConstraint(
                 name="%(app_label)s_%(class)s_source_valid", condition=Q(source__in=Source.values)
             ),
-            Check(
+            models.CheckConstraint(
                 name="%(app_label)s_%(class)s_escalation_level_valid",
                 condition=Q(escalation_level__lte=2),
             ),
@@ -364,11 +363,11 @@ class RealEstateDetails(models.Model):
         verbose_name = _("real-estate details")
         verbose_name_plural = _("real-estate details")
         constraints = [
-            Check(
+            models.CheckConstraint(
                 name="%(app_label)s_%(class)s_delivered_within_affected",
                 condition=Q(households_delivered__lte=F("households_affected")),
             ),
-            Check(
+            models.CheckConstraint(
                 name="%(app_label)s_%(class)s_stage_valid",
                 condition=Q(stage__in=HousingStage.values),
             ),
@@ -416,7 +415,7 @@ class MassVictimDetails(models.Model):
         verbose_name = _("mass-victim case details")
         verbose_name_plural = _("mass-victim case details")
         constraints = [
-            Check(
+            models.CheckConstraint(
                 name="%(app_label)s_%(class)s_scheme_valid",
                 condition=Q(scheme_type__in=SchemeType.values),
             ),
@@ -502,11 +501,11 @@ class FollowUp(models.Model):
         verbose_name = _("follow-up")
         verbose_name_plural = _("follow-ups")
         constraints = [
-            Check(
+            models.CheckConstraint(
                 name="%(app_label)s_%(class)s_amount_not_negative",
                 condition=Q(amount_recovered_added__gte=0),
             ),
-            Check(
+            models.CheckConstraint(
                 name="%(app_label)s_%(class)s_method_valid",
                 condition=Q(method__in=FollowUpMethod.values),
             ),
@@ -557,7 +556,7 @@ class Attachment(models.Model):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
         constraints = [
-            Check(
+            models.CheckConstraint(
                 name="%(app_label)s_%(class)s_kind_valid",
                 condition=Q(kind__in=AttachmentKind.values),
             ),
@@ -625,7 +624,7 @@ class EscalationRule(models.Model):
             models.UniqueConstraint(
                 name="%(app_label)s_%(class)s_unique_level", fields=["risk_level", "level"]
             ),
-            Check(
+            models.CheckConstraint(
                 name="%(app_label)s_%(class)s_level_valid", condition=Q(level__in=[1, 2])
             ),
         ]
@@ -655,11 +654,11 @@ class SecurityPeriod(models.Model):
         verbose_name = _("security period")
         verbose_name_plural = _("security periods")
         constraints = [
-            Check(
+            models.CheckConstraint(
                 name="%(app_label)s_%(class)s_ends_after_start",
                 condition=Q(ends_on__gte=F("starts_on")),
             ),
-            Check(
+            models.CheckConstraint(
                 name="%(app_label)s_%(class)s_days_positive",
                 condition=Q(major_days__gte=1) & Q(high_days__gte=1),
             ),
@@ -724,11 +723,11 @@ class SupervisionOrder(models.Model):
         verbose_name = _("supervision order")
         verbose_name_plural = _("supervision orders")
         constraints = [
-            Check(
+            models.CheckConstraint(
                 name="%(app_label)s_%(class)s_state_valid",
                 condition=Q(state__in=OrderState.values),
             ),
-            Check(
+            models.CheckConstraint(
                 name="%(app_label)s_%(class)s_level_valid",
                 condition=Q(level__in=SupervisionLevel.values),
             ),
@@ -784,7 +783,7 @@ class ExtensionRequest(models.Model):
         verbose_name = _("extension request")
         verbose_name_plural = _("extension requests")
         constraints = [
-            Check(
+            models.CheckConstraint(
                 name="%(app_label)s_%(class)s_state_valid",
                 condition=Q(state__in=ExtensionState.values),
             ),

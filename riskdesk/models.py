@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 
 from riskdesk.access import ScopedQuerySet
 from riskdesk.choices import AuditAction, Delivery, EmailStatus, NoticeKind, Role
-from riskdesk.db import Check
 
 
 class DistrictQuerySet(ScopedQuerySet):
@@ -65,11 +64,11 @@ class Membership(models.Model):
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints = [
-            Check(
+            models.CheckConstraint(
                 name="%(app_label)s_%(class)s_city_wide_only_supervisors",
                 condition=Q(city_wide=False) | Q(role=Role.SUPERVISOR),
             ),
-            Check(
+            models.CheckConstraint(
                 name="%(app_label)s_%(class)s_role_valid",
                 condition=Q(role__in=Role.values),
             ),
@@ -118,7 +117,7 @@ class Notification(models.Model):
             models.UniqueConstraint(
                 name="%(app_label)s_%(class)s_unique_user_key", fields=["user", "key"]
             ),
-            Check(
+            models.CheckConstraint(
                 name="%(app_label)s_%(class)s_kind_valid", condition=Q(kind__in=NoticeKind.values)
             ),
         ]
@@ -255,7 +254,7 @@ class AuditEntry(AppendOnlyModel):
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit log")
         constraints = [
-            Check(
+            models.CheckConstraint(
                 name="%(app_label)s_%(class)s_action_valid",
                 condition=Q(action__in=AuditAction.values),
             ),
