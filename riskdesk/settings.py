@@ -90,9 +90,6 @@ TEMPLATES = [
     },
 ]
 
-# Form widgets written in Python with the very HTML of Django's templates (faster pages).
-FORM_RENDERER = "riskdesk.forms_renderer.FormRenderer"
-
 # Database: SQLite in var/ unless DATABASE_URL names another (postgres://user@host/name).
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL is None:

@@ -100,15 +100,3 @@ def test_search_finds_a_case_by_its_employer(client_for, owner, make_case):
     page = client_for(owner).get("/cases/?q=hongda").context["page"]
     assert [case.pk for case in page.object_list] == [found.pk]
     assert page.paginator.count == 1
-
-
-@pytest.mark.parametrize("value", [[], ["verified", "closed"]])
-def test_the_quick_checkboxes_write_what_django_writes(value):
-    from django import forms
-
-    from cases.filtersets import Checkboxes
-
-    choices = [("Group <1>", [("a", "A & B"), ("b", "B")]), *Status.choices]
-    attrs = {"id": "id_status", "class": "x<y", "data-on": True}
-    django_html = forms.CheckboxSelectMultiple(choices=choices).render("status", value, attrs)
-    assert Checkboxes(choices=choices).render("status", value, attrs) == django_html
