@@ -62,3 +62,18 @@ def env_choice(name: str, default: str, choices: dict[str, str]) -> str:
         return value
     allowed = ", ".join(sorted(choices))
     raise ImproperlyConfigured(f"{name}={value!r} is not one of: {allowed} (or a dotted path).")
+
+
+def package_version() -> str:
+    """RiskDesk's release: the installed package's version, else pyproject.toml's (a
+    checkout run without ``pip install``)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("riskdesk")
+    except PackageNotFoundError:
+        import tomllib
+        from pathlib import Path
+
+        pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
+        return tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["version"]

@@ -140,8 +140,8 @@ def dashboard(selection: Selection, sort: str = "-open") -> dict:
 
 def cached_dashboard(selection: Selection, sort: str = "-open") -> dict:
     """``dashboard()`` with its figures written as HTML (``figures``), kept
-    ``DASHBOARD_CACHE_SECONDS`` per user, selection and language (the figures are the
-    user's own: nobody else's scope can be served from it). ``computed_at`` tells the page
+    ``DASHBOARD_CACHE_SECONDS`` per user, scope, selection and language (the figures are
+    the user's own: nobody else's scope can be served from it). ``computed_at`` tells the page
     how old the figures are. Keeping the written HTML, not only the numbers, saves the
     page most of its time when it is kept.
 
@@ -151,7 +151,13 @@ def cached_dashboard(selection: Selection, sort: str = "-open") -> dict:
     ``selection`` and none of ``dashboard()``'s other keys."""
     seconds = settings.DASHBOARD_CACHE_SECONDS
     query = urlencode(sorted({**selection.query(), "sort": sort}.items()))
-    key = f"riskdesk:dashboard:{selection.user.pk}:{get_language()}:{query}"
+    # The scope is in the key: a user given or refused a district (or a new role) gets
+    # figures computed for their new scope at the next request. The release is in
+    # CACHES' KEY_PREFIX.
+    scope = selection.scope
+    districts = "all" if scope.everything else ",".join(map(str, sorted(scope.district_ids)))
+    key = (f"riskdesk:dashboard:{selection.user.pk}:{scope.role}:{districts}:"
+           f"{get_language()}:{query}")
     kept = cache.get(key) if seconds else None
     if kept is not None:
         return {**kept, "selection": selection}

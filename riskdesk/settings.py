@@ -14,7 +14,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from riskdesk.env import env_bool, env_choice, env_int, env_list, env_str
+from riskdesk.env import env_bool, env_choice, env_int, env_list, env_str, package_version
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("RISKDESK_VAR_DIR", str(BASE_DIR / "var"))).resolve()
@@ -227,14 +227,17 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Named periodic jobs; each is a sweep over database state (ARCHITECTURE.md, "Celery"),
 # cheap when nothing is due, and safe to run twice or late.
 SWEEP_SECONDS = env_int("SWEEP_SECONDS", 60, minimum=5)
-# Each web process keeps what its pages reuse in its own memory: the dashboards, the case
-# list's filter form and rows (kept under digests of what they show, never stale). Nothing
-# to run, nothing shared that an outage could take away; CACHE_MAX_ENTRIES bounds it
-# (about 1.5 KB a row: 20,000 entries, some 30 MB a process at most).
+# The release, in every cache key (KEY_PREFIX): a deploy never serves the HTML an older
+# release kept, even on a cache the releases share (Redis). The package's version unless
+# CACHE_VERSION says otherwise.
+CACHE_VERSION = env_str("CACHE_VERSION") or package_version()
+# Each web process keeps the dashboards it computed in its own memory (LocMemCache);
+# point CACHES at Redis to share them between processes.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 20_000, minimum=300)},
+        "KEY_PREFIX": f"riskdesk:{CACHE_VERSION}",
+        "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 2_000, minimum=300)},
     }
 }
 # The dashboard's figures are kept this long per user and selection (0: always live);
