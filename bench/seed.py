@@ -227,7 +227,7 @@ def seed(*, cases: int = 100_000, seed: int = 2026, out=print) -> Seeded:
            "attachment": next_id(Attachment)}
     due_ids = set(rng.sample(range(first_case, first_case + cases), min(DUE_CASES, cases)))
     plan = []  # (case id, district id, category, status, created_at, owner id)
-    case_rows, follow_rows, event_rows, attachment_rows = [], [], [], []
+    case_values, follow_rows, event_rows, attachment_rows = [], [], [], []
     details = {CategoryKind.REAL_ESTATE: [], CategoryKind.WAGE_ARREARS: [],
                CategoryKind.MASS_VICTIM: []}
     per_year: dict[int, int] = {}
@@ -258,7 +258,7 @@ def seed(*, cases: int = 100_000, seed: int = 2026, out=print) -> Seeded:
         closed_at = created + timedelta(days=rng.randrange(30, 300)) if not is_open else None
         words = rng.sample(WORDS, 3)
         title = f"{district.name_zh}{''.join(words)}问题 {offset}"
-        case_rows.append((
+        case_values.append((
             case_id, reference, title,
             f"{'，'.join(rng.sample(WORDS, 6))}。涉及{affected}人，第{offset}号排查线索。",
             category.pk, district.pk, f"{district.name_zh}某街道{rng.randrange(1, 300)}号",
@@ -318,7 +318,7 @@ def seed(*, cases: int = 100_000, seed: int = 2026, out=print) -> Seeded:
         for kind, at, data in events:
             event_rows.append((ids["event"], case_id, kind, owner.pk, at, data))
             ids["event"] += 1
-    result.detail_reference = case_rows[0][1]
+    result.detail_reference = case_values[0][1]
     case_fields = [
         "id", "reference", "title", "description", "category_id", "district_id", "address",
         "risk_level", "source", "responsible_unit", "lead_official", "owner_id", "status",
@@ -329,8 +329,8 @@ def seed(*, cases: int = 100_000, seed: int = 2026, out=print) -> Seeded:
     ]
     with transaction.atomic():
         counts = result.counts
-        counts["cases"] = write_rows(Case, case_fields, case_rows)
-        del case_rows
+        counts["cases"] = write_rows(Case, case_fields, case_values)
+        del case_values
         counts["real_estate_details"] = write_rows(
             RealEstateDetails, ["case_id", "project_name", "developer", "households_affected"],
             ((cid, f"{w[0]}{w[1]}花园", f"{w[2]}置业有限公司", 300)

@@ -29,8 +29,6 @@ class DateInput(forms.DateInput):
 
 
 class UserChoiceField(forms.ModelChoiceField):
-    label_fields = ("first_name", "last_name", "username")  # what the label is made of
-
     def label_from_instance(self, obj):
         return obj.get_full_name() or obj.get_username()
 

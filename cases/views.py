@@ -11,7 +11,6 @@ from django.db.models import Exists, OuterRef, Prefetch
 from django.db.transaction import non_atomic_requests
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
@@ -51,10 +50,10 @@ from cases.models import (
     Job,
     SupervisionOrder,
 )
-from riskdesk import audit, fragments
+from riskdesk import audit
 from riskdesk.access import scope_of
 from riskdesk.choices import AuditAction
-from riskdesk.lists import form_fingerprint, remembered
+from riskdesk.lists import remembered
 
 PAGE_SIZES = (10, 25, 50, 100)
 
@@ -145,11 +144,8 @@ def case_list(request):
     scope, today = scope_of(request.user), timezone.localdate()
     return render(request, "cases/list.html", {
         "filterset": filterset,
-        # the filter form's HTML is kept under this (it is the same for every page)
-        "filters_key": form_fingerprint(filterset.form, per_page, scope.is_staff),
         "page": page,
-        "rows": case_rows(page.object_list, show_district=not scope.is_staff,
-                          today=today),
+        "show_district": not scope.is_staff,
         "status_counts": status_counts,
         "total": sum(counts.values()),
         "query": query.urlencode(),
@@ -158,25 +154,6 @@ def case_list(request):
         "can_register": actions.can_register(request.user),
         "today": today,
     })
-
-
-ROW_TEMPLATE = "cases/_list_row.html"
-HISTORY_TEMPLATE = "cases/_history_entry.html"
-KEPT_SECONDS = 600  # how long a list row or a history entry stays in the cache
-
-
-def case_rows(cases, *, show_district: bool, today) -> list[str]:
-    """The list's rows as HTML, each kept (``KEPT_SECONDS``, riskdesk.fragments) under a
-    digest of every column of the case and of its category, district and owner, the
-    language, the site's address, ``show_district`` and ``today`` (a follow-up date
-    turns overdue)."""
-    context = fragments.setting(show_district, today)
-    return fragments.kept_html(
-        "case-row", cases, seconds=KEPT_SECONDS,
-        key=lambda case: fragments.digest(
-            context, case, case.category, case.district, case.owner),
-        write=lambda case: get_template(ROW_TEMPLATE).render(
-            {"case": case, "show_district": show_district, "today": today}))
 
 
 def export_in_background(request, cases, kind):
@@ -298,19 +275,6 @@ def case_edit(request, reference):
 
 
 # ---------------------------------------------------------------- the case page
-def history(events) -> list[str]:
-    """The case's history, newest first, as HTML: each entry kept (``KEPT_SECONDS``,
-    riskdesk.fragments) under a digest of its event, the event's user, the language, the
-    site's address and the time zone. Events are only ever added, so a case page writes
-    only its new entries; writing 50 of them was half of the page's time."""
-    context = fragments.setting()
-    return fragments.kept_html(
-        "history-entry", events, seconds=KEPT_SECONDS,
-        key=lambda event: fragments.digest(context, event, event.user),
-        write=lambda event: get_template(HISTORY_TEMPLATE).render(
-            {"entry": timeline_entry(event)}))
-
-
 def case_page_lists(case) -> dict:
     """The case page's ``events`` (newest first, with their users), ``follow_ups`` (with
     their authors), ``attachments`` (with uploader and follow-up) and ``orders`` (newest
@@ -391,7 +355,7 @@ def case_page_context(request, case, *, issue_form=None, bound=None):
         "case": case,
         "details": case.details(),
         "labels": case.figure_labels(),
-        "history": history(lists["events"]),
+        "history": timeline_entries(lists["events"]),
         "follow_ups": follow_ups,
         "attachments": attachments,
         "transitions": actions.allowed_transitions(user, case),

@@ -59,13 +59,3 @@ def foreign_case(categories, outsider):
         district=outsider.membership.districts.first(), risk_level=RiskLevel.MAJOR,
         source=Source.POLICE, owner=outsider, people_affected=3000,
     ))
-
-
-@pytest.fixture
-def empty_cache():
-    """A cache with nothing kept from other tests, emptied again afterwards."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield cache
-    cache.clear()
