@@ -262,8 +262,9 @@ class Case(models.Model):
             # the list's default order and "new this month"
             models.Index(name="cases_case_created", fields=["-created_at", "-id"]),
             # the list filtered by district and status (staff see one district), and the
-            # list's counts per status: COUNT(*) with any of these four filters is an
-            # index-only scan (about 5x faster than reading the table at 100,000 cases)
+            # list's counts per status (CaseFilterSet.status_counts): COUNT(*) with any of
+            # these four filters is an index-only scan (about 5x faster than reading the
+            # table at 100,000 cases)
             models.Index(
                 name="cases_case_list_counts",
                 fields=["district", "status", "risk_level", "category"],
@@ -430,44 +431,6 @@ DETAILS_MODELS = {
     CategoryKind.WAGE_ARREARS: WageArrearsDetails,
     CategoryKind.MASS_VICTIM: MassVictimDetails,
 }
-
-
-class CaseTally(models.Model):
-    """How many cases there are for each district, category, status and risk level.
-
-    Kept by PostgreSQL itself: statement triggers on ``cases_case`` (migration 0008) add
-    and subtract the rows every INSERT, UPDATE, DELETE, COPY or TRUNCATE touches, in the
-    same transaction, so the tally is exactly as current as the cases a reader can see.
-    The case list reads its counts per status here (a few hundred rows instead of every
-    case) when its filters are only district, category and risk level
-    (``cases.counts.status_counts``). Django never writes it; ``manage.py recount_cases``
-    rebuilds it from the cases, and checks it. Other databases (SQLite in development)
-    have no triggers and always count the cases.
-    """
-
-    district = models.ForeignKey(District, on_delete=models.DO_NOTHING, db_constraint=False,
-                                 related_name="+", verbose_name=_("district"))
-    category = models.ForeignKey(Category, on_delete=models.DO_NOTHING, db_constraint=False,
-                                 related_name="+", verbose_name=_("category"))
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
-    risk_level = models.CharField(_("risk level"), max_length=10, choices=RiskLevel.choices)
-    cases = models.BigIntegerField(_("cases"))
-
-    objects = ScopedQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("case tally")
-        verbose_name_plural = _("case tallies")
-        constraints = [
-            models.UniqueConstraint(
-                name="cases_casetally_one_row_per_group",
-                fields=["district", "category", "status", "risk_level"],
-            ),
-        ]
-
-    def __str__(self):
-        return (f"{self.district_id}/{self.category_id}/{self.status}/{self.risk_level}:"
-                f" {self.cases}")
 
 
 class FollowUpQuerySet(ScopedQuerySet):

@@ -19,7 +19,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import actions, exports, imports, jobs
-from cases import counts as case_counts
 from cases.choices import (
     EscalationTrigger,
     EventKind,
@@ -134,7 +133,7 @@ def case_list(request):
     per_page = per_page if per_page in PAGE_SIZES else 25
     # Counts per status for the current filters but any status: one grouped query, which
     # also gives the list's count (the statuses chosen, else all).
-    counts = case_counts.status_counts(filterset)
+    counts = filterset.status_counts()
     status_counts = [(value, label, counts.get(value, 0)) for value, label in Status.choices]
     chosen = filterset.form.cleaned_data.get("status") if filterset.is_bound else None
     count = sum(counts.get(value, 0) for value in chosen) if chosen else sum(counts.values())
