@@ -27,7 +27,7 @@ from assessments.choices import (
 )
 from riskdesk.access import scope_of
 from riskdesk.choices import Role
-from riskdesk.models import AppendOnlyModel, District
+from riskdesk.models import AppendOnlyModel, District, append_only
 
 
 def _bilingual(obj) -> str:
@@ -271,6 +271,7 @@ class AgencyEvent(AppendOnly):
         ordering = ["-at", "-id"]
         verbose_name = _("agency event")
         verbose_name_plural = _("agency events")
+        triggers = [append_only()]
         indexes = [
             models.Index(name="assessments_agencyevent_at", fields=["agency", "-at", "-id"])
         ]
@@ -718,6 +719,7 @@ class DecisionEvent(AppendOnly):
         ordering = ["-at", "-id"]
         verbose_name = _("decision event")
         verbose_name_plural = _("decision events")
+        triggers = [append_only()]
         indexes = [
             models.Index(name="assessments_decisionevent_at", fields=["decision", "-at", "-id"])
         ]

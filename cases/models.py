@@ -37,7 +37,7 @@ from cases.choices import (
     SupervisionLevel,
 )
 from riskdesk.access import ScopedQuerySet
-from riskdesk.models import AppendOnlyModel, AppendOnlyQuerySet, District
+from riskdesk.models import AppendOnlyModel, AppendOnlyQuerySet, District, append_only
 from riskdesk.personal import mask_id, mask_phone, validate_phone, validate_resident_id
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
@@ -559,6 +559,7 @@ class CaseEvent(AppendOnlyModel):
         ordering = ["-at", "-id"]
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
+        triggers = [append_only()]
         indexes = [models.Index(name="cases_caseevent_case_at", fields=["case", "-at", "-id"])]
 
     def __str__(self):

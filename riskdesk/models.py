@@ -1,3 +1,4 @@
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -212,6 +213,13 @@ class AppendOnlyQuerySet(models.QuerySet):
         raise TypeError("History is append-only: events are never deleted.")
 
 
+def append_only() -> pgtrigger.Protect:
+    """The database's own guard of a history or audit table, for each model's
+    ``Meta.triggers``: PostgreSQL refuses every UPDATE and DELETE of its rows, whatever
+    code (or raw SQL) runs them. Other databases have only the model's guard below."""
+    return pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
+
+
 class AppendOnlyModel(models.Model):
     """A row that is only ever inserted (histories, the audit log)."""
 
@@ -253,6 +261,7 @@ class AuditEntry(AppendOnlyModel):
         ordering = ["-at", "-id"]
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit log")
+        triggers = [append_only()]
         constraints = [
             models.CheckConstraint(
                 name="%(app_label)s_%(class)s_action_valid",

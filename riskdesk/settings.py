@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "csp",
+    "pgtrigger",
     "riskdesk",
     "cases",
     "assessments",
