@@ -8,17 +8,17 @@ import calendar
 import hashlib
 import logging
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from assessments import events
 from assessments.choices import (
@@ -52,9 +52,10 @@ from assessments.models import (
 )
 from cases.files import check_upload
 from cases.models import Case
+from riskdesk import audit
 from riskdesk.access import scope_of
-from riskdesk.choices import Role
-from riskdesk.models import District
+from riskdesk.choices import AuditAction, Role
+from riskdesk.models import AuditEntry, District
 
 log = logging.getLogger(__name__)
 
@@ -500,26 +501,67 @@ def comment(*, user, decision, note):
 
 
 # ---------------------------------------------------------------- the public application
-def throttle_key(ip: str) -> str:
-    return f"assessments:apply:{ip}"
+MB = 1024 * 1024
 
 
-def check_throttle(ip: str) -> None:
-    """At most AGENCY_APPLICATIONS_PER_HOUR applications per address and hour."""
-    limit = getattr(settings, "AGENCY_APPLICATIONS_PER_HOUR", 5)
-    if cache.get(throttle_key(ip), 0) >= limit:
+def check_application_size(content_length) -> None:
+    """Refuse, from its announced length alone, a request larger than an application may
+    be (AGENCY_APPLICATION_MAX_MB): nothing of it is read or written to disk."""
+    try:
+        size = int(content_length or 0)
+    except (TypeError, ValueError):
+        size = 0
+    if size > settings.AGENCY_APPLICATION_MAX_MB * MB:
+        raise ValidationError(too_large_message())
+
+
+def too_large_message() -> str:
+    return _("An application may carry at most %(mb)s MB in all; this one is larger. "
+             "Send fewer or smaller documents.") % {"mb": settings.AGENCY_APPLICATION_MAX_MB}
+
+
+def too_many_files_message() -> str:
+    limit = settings.AGENCY_APPLICATION_MAX_FILES
+    return ngettext("An application may carry at most %(count)s file.",
+                    "An application may carry at most %(count)s files.", limit) % {
+        "count": limit}
+
+
+def check_documents(uploads) -> None:
+    """At most AGENCY_APPLICATION_MAX_FILES documents and AGENCY_APPLICATION_MAX_MB in all."""
+    if len(uploads) > settings.AGENCY_APPLICATION_MAX_FILES:
+        raise ValidationError({"documents": too_many_files_message()})
+    if sum(upload.size for upload in uploads) > settings.AGENCY_APPLICATION_MAX_MB * MB:
+        raise ValidationError({"documents": too_large_message()})
+    for upload in uploads:
+        check_upload(upload)
+
+
+def _serialise_by_address(address) -> None:
+    """Two applications from one address at the same moment are counted one after the
+    other (a transaction-scoped lock, released at commit), so both cannot slip under the
+    limit."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))",
+                           [f"agency-application:{address}"])
+
+
+@transaction.atomic
+def admit_application(request) -> None:
+    """Count this application against its address's limit, AGENCY_APPLICATIONS_PER_HOUR,
+    or refuse it. Each attempt is an audit entry with the visitor's address (honouring
+    CLIENT_ADDRESS_HEADER), so the count holds on every process and after a restart."""
+    address = audit.client_address(request)
+    _serialise_by_address(address)
+    recent = AuditEntry.objects.filter(
+        action=AuditAction.AGENCY_APPLICATION, address=address,
+        at__gte=timezone.now() - timedelta(hours=1))
+    if recent.count() >= settings.AGENCY_APPLICATIONS_PER_HOUR:
         raise ValidationError(_(
             "Too many applications were sent from your address in the last hour. "
             "Please try again later."))
-
-
-def count_application(ip: str) -> None:
-    key = throttle_key(ip)
-    if not cache.add(key, 1, timeout=3600):
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, timeout=3600)
+    audit.record(request, AuditAction.AGENCY_APPLICATION)
 
 
 @dataclass
@@ -536,8 +578,7 @@ def apply(application: Application) -> Agency:
     """Register an application from the public form; the applicant is e-mailed its
     reference number once the transaction commits."""
     agency = application.agency
-    for upload in application.uploads:
-        check_upload(upload)
+    check_documents(application.uploads)
     agency.credit_code = validate_credit_code(agency.credit_code)
     if Agency.objects.filter(credit_code=agency.credit_code).exists():
         raise ValidationError({"credit_code": _(

@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.db.transaction import non_atomic_requests
@@ -8,6 +10,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments import actions, forms
@@ -283,34 +286,70 @@ def report_download(request, pk):
 
 
 # ---------------------------------------------------------------- agencies
-def client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+class FileCountLimit(FileUploadHandler):
+    """Stops reading an application's body at the first file past the limit: the files
+    after it are never written to disk (Django's own DATA_UPLOAD_MAX_NUMBER_FILES is
+    one limit for the whole site)."""
+
+    def __init__(self, request, limit):
+        super().__init__(request)
+        self.limit, self.count, self.exceeded = limit, 0, False
+
+    def new_file(self, *args, **kwargs):
+        self.count += 1
+        if self.count > self.limit:
+            self.exceeded = True
+            raise StopUpload(connection_reset=False)
+
+    def receive_data_chunk(self, raw_data, start):
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+def _apply_refused(request, message, status):
+    return render(request, "assessments/apply.html",
+                  {"form": forms.ApplicationForm(), "refused": message}, status=status)
 
 
 @login_not_required
+@csrf_exempt  # the size and rate are refused before the body is read; _apply checks CSRF
 @require_http_methods(["GET", "POST"])
 def agency_apply(request):
-    form = forms.ApplicationForm(request.POST or None, request.FILES or None)
+    limit = None
     if request.method == "POST":
-        ip = client_ip(request)
         try:
-            actions.check_throttle(ip)
+            actions.check_application_size(request.META.get("CONTENT_LENGTH"))
         except ValidationError as error:
-            unchecked = forms.ApplicationForm(initial=request.POST.dict())
-            return render(request, "assessments/apply.html",
-                          {"form": unchecked, "throttled": error.messages[0]}, status=429)
-        actions.count_application(ip)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                agency = actions.apply(actions.Application(
-                    agency=form.save(commit=False), scope=data["scope"],
-                    departments=list(data["departments"]), experts=data["experts"],
-                    uploads=data.get("documents") or []))
-            except ValidationError as error:
-                add_errors(form, error)
-            else:
-                return render(request, "assessments/apply_done.html", {"agency": agency})
+            return _apply_refused(request, error.messages[0], status=413)
+        try:
+            actions.admit_application(request)
+        except ValidationError as error:
+            return _apply_refused(request, error.messages[0], status=429)
+        limit = FileCountLimit(request, settings.AGENCY_APPLICATION_MAX_FILES)
+        request.upload_handlers.insert(0, limit)
+    return _apply(request, limit)
+
+
+@csrf_protect
+def _apply(request, limit):
+    form = forms.ApplicationForm(request.POST or None, request.FILES or None)
+    if limit is not None and limit.exceeded:
+        form.is_valid()
+        form.add_error("documents", actions.too_many_files_message())
+        return render(request, "assessments/apply.html", {"form": form}, status=400)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            agency = actions.apply(actions.Application(
+                agency=form.save(commit=False), scope=data["scope"],
+                departments=list(data["departments"]), experts=data["experts"],
+                uploads=data.get("documents") or []))
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            return render(request, "assessments/apply_done.html", {"agency": agency})
     return render(request, "assessments/apply.html", {"form": form})
 
 

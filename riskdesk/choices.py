@@ -38,7 +38,8 @@ class EmailStatus(models.TextChoices):
 
 
 class AuditAction(models.TextChoices):
-    """What an audit entry records: sign-ins and every read of sensitive data."""
+    """What an audit entry records: sign-ins, every read of sensitive data, and each
+    public agency application (their hourly limit per address is counted from here)."""
 
     SIGN_IN = "sign_in", _("Signed in")
     SIGN_IN_FAILED = "sign_in_failed", _("Sign-in failed")
@@ -46,3 +47,4 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", _("Export")
     DOWNLOAD = "download", _("Attachment download")
     REVEAL = "reveal", _("Personal data revealed")
+    AGENCY_APPLICATION = "agency_application", _("Agency application sent")

@@ -117,3 +117,17 @@ def recorded(assessment, assessor):
         opinion="Feasible with mitigation"))
     assessment.refresh_from_db()
     return assessment
+
+
+@pytest.fixture
+def application(db):
+    """What an agency types into the public application form."""
+    Department.objects.create(name_en="City Sports Bureau", name_zh="市体育局")
+    return {
+        "name": "Baotou Stability Assessment Centre", "credit_code": "91350100m000100y43",
+        "legal_representative": "Zhang Jianguo", "contact_name": "Li Na",
+        "contact_phone": "0472-5123456", "contact_email": "li.na@example.invalid",
+        "address": "Steel Street 1, Baotou", "qualifications": "12 assessors",
+        "scope": ["event", "price"], "departments": [Department.objects.get().pk],
+        "experts": "Wang Li, sociology, professor\nChen Bo, law",
+    }
