@@ -797,18 +797,6 @@ def record_violation(*, user, agency, red_line, occurred_on, description) -> Vio
 
 
 @transaction.atomic
-def add_member(*, user, agency, member_user) -> AgencyMember:
-    """Link an assessor account to its agency (administrators only)."""
-    _refuse_unless(is_admin(user), _("Only an administrator links assessors to agencies."))
-    if scope_of(member_user).role != Role.ASSESSOR:
-        raise ValidationError(_("Only a user with the role “assessor” can work for an "
-                                "agency."))
-    member, _created = AgencyMember.objects.update_or_create(
-        user=member_user, defaults={"agency": agency})
-    return member
-
-
-@transaction.atomic
 def link_member_by_code(member_user, code) -> AgencyMember:
     """Link an assessor account to the approved agency with this credit code (adduser)."""
     if scope_of(member_user).role != Role.ASSESSOR:

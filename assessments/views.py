@@ -49,11 +49,6 @@ def scoped_decision(request, pk):
     return get_object_or_404(Decision.objects.for_user(request.user).with_related(), pk=pk)
 
 
-def _signed_in_role(request, *roles):
-    if scope_of(request.user).role not in roles:
-        raise Http404
-
-
 # ---------------------------------------------------------------- decisions
 @require_GET
 @non_atomic_requests  # reads only: no transaction (BEGIN/COMMIT) around it
