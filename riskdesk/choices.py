@@ -21,6 +21,13 @@ class NoticeKind(models.TextChoices):
     ORDER_UPDATE = "order_update", _("Supervision order answered, returned or closed")
     EXTENSION = "extension", _("Deadline extension requested or decided")
     JOB_DONE = "job_done", _("Export or import finished")
+    ASSESSMENT_FLAGGED = "assessment_flagged", _("Assessment flagged")
+    APPLICATION_RECEIVED = "application_received", _("Agency application received")
+
+
+# Notices e-mailed to an address with no account behind it (an applicant): no inbox, and
+# nobody chooses how they arrive.
+ADDRESS_ONLY_KINDS = frozenset({NoticeKind.APPLICATION_RECEIVED})
 
 
 class Delivery(models.TextChoices):
