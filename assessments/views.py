@@ -14,7 +14,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments import actions, forms
-from assessments.choices import AgencyStatus, AgencyStep, DecisionStatus
+from assessments.choices import AgencyStatus, AgencyStep, AssessmentStatus, DecisionStep
 from assessments.filtersets import AgencyFilterSet, DecisionFilterSet
 from assessments.models import Agency, AgencyDocument, Decision, RiskItem, Training
 from riskdesk import audit
@@ -56,7 +56,7 @@ def decision_list(request):
     scoped = Decision.objects.for_user(request.user)
     filterset = DecisionFilterSet(request.GET or None, queryset=scoped, user=request.user)
     # "decisions assessed / of which caused a stability problem" (one query)
-    figures = scoped.filter(assessment__status="concluded").aggregate(
+    figures = scoped.filter(assessment__status=AssessmentStatus.CONCLUDED).aggregate(
         assessed=Count("id", distinct=True),
         caused=Count("id", filter=Q(caused_cases__isnull=False), distinct=True))
     return render(request, "assessments/decision_list.html", {
@@ -85,48 +85,44 @@ def timeline(decision):
     return decision.events.select_related("user").order_by("-at", "-id")
 
 
+def step_forms(user, decision, context) -> dict:
+    """One empty form per step ``user`` may take on ``decision`` now, keyed by the step."""
+    make = {
+        DecisionStep.START: forms.StartAssessmentForm,
+        DecisionStep.ASSIGN: forms.AssignForm,
+        DecisionStep.NOTICE: lambda: forms.NoticeForm(instance=context["notice"]),
+        DecisionStep.RISK: forms.RiskForm,
+        DecisionStep.EXPERT: lambda: forms.ExpertReviewForm(instance=context["review"]),
+        DecisionStep.SURVEY: lambda: forms.SurveyForm(instance=context["survey"]),
+        DecisionStep.REPORT: forms.ReportForm,
+        DecisionStep.CONCLUDE: forms.ConclusionForm,
+        DecisionStep.SCORE: lambda: forms.ScoreForm(initial={
+            "quality_score": context["assessment"].quality_score,
+            "comment": context["assessment"].quality_comment}),
+        DecisionStep.DECIDED: lambda: forms.DecidedForm(
+            initial={"decided_on": timezone.localdate()}),
+        DecisionStep.OUTCOME: forms.OutcomeForm,
+        DecisionStep.LINK_CASE: forms.LinkCaseForm,
+        DecisionStep.COMMENT: lambda: forms.NoteForm(prefix="comment"),
+        DecisionStep.WITHDRAW: lambda: forms.NoteForm(prefix="withdraw"),
+    }
+    return {step.value: make[step]()
+            for step in map(DecisionStep, actions.allowed_decision_steps(user, decision))}
+
+
 @require_GET
 def decision_detail(request, pk):
     decision = scoped_decision(request, pk)
-    user = request.user
     assessment = decision.assessment_or_none
     context = {"decision": decision, "assessment": assessment, "timeline": timeline(decision),
-               "can_manage": actions.can_manage(user, decision),
-               "can_comment": actions.can_comment(user, decision),
-               "caused_cases": decision.caused_cases.all(), "forms": {}}
-    f = context["forms"]
-    if context["can_manage"] and decision.status == DecisionStatus.REGISTERED:
-        f["start"] = forms.StartAssessmentForm()
-    if context["can_manage"] and decision.status not in (
-            DecisionStatus.DECIDED, DecisionStatus.IMPLEMENTED, DecisionStatus.WITHDRAWN):
-        f["withdraw"] = forms.NoteForm(prefix="withdraw")
-    if context["can_manage"] and decision.status == DecisionStatus.ASSESSED:
-        f["decided"] = forms.DecidedForm(initial={"decided_on": timezone.localdate()})
-    if context["can_manage"] and decision.status == DecisionStatus.DECIDED:
-        f["outcome"] = forms.OutcomeForm()
-    if context["can_manage"] and decision.status in (DecisionStatus.DECIDED,
-                                                     DecisionStatus.IMPLEMENTED):
-        f["link_case"] = forms.LinkCaseForm()
-    if context["can_comment"]:
-        f["comment"] = forms.NoteForm(prefix="comment")
+               "caused_cases": decision.caused_cases.all()}
     if assessment is not None:
         context["risks"] = list(assessment.risks.all())
         context["matrix"] = assessment.risk_matrix()
         context["notice"] = getattr(assessment, "notice", None)
         context["review"] = getattr(assessment, "expert_review", None)
         context["survey"] = getattr(assessment, "survey", None)
-        if actions.can_record(user, assessment):
-            f["notice"] = forms.NoticeForm(instance=context["notice"])
-            f["risk"] = forms.RiskForm()
-            f["expert"] = forms.ExpertReviewForm(instance=context["review"])
-            f["survey"] = forms.SurveyForm(instance=context["survey"])
-            f["report"] = forms.ReportForm()
-            f["conclude"] = forms.ConclusionForm()
-        if context["can_manage"] and assessment.status == "in_progress":
-            f["assign"] = forms.AssignForm()
-        if actions.can_score(user, assessment):
-            f["score"] = forms.ScoreForm(initial={"quality_score": assessment.quality_score,
-                                                  "comment": assessment.quality_comment})
+    context["forms"] = step_forms(request.user, decision, context)
     return render(request, "assessments/decision_detail.html", context)
 
 
@@ -379,7 +375,7 @@ def scoped_agency(request, pk):
 @require_GET
 def agency_detail(request, pk):
     agency = scoped_agency(request, pk)
-    steps = actions.allowed_steps(request.user, agency)
+    steps = actions.allowed_agency_steps(request.user, agency)
     assessments = agency.assessments.select_related("decision").filter(
         decision__in=Decision.objects.for_user(request.user))
     return render(request, "assessments/agency_detail.html", {

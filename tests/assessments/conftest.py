@@ -6,6 +6,7 @@ from django.utils import timezone
 from assessments import actions
 from assessments.choices import AgencyStatus, AssessorKind, DecisionLevel, DecisionType
 from assessments.models import Agency, AgencyMember, AgencyScope, Decision, Department
+from riskdesk.celery import app
 from tests.cases.conftest import categories, foreign_case, make_case  # noqa: F401
 from tests.factories import make_user
 
@@ -131,3 +132,13 @@ def application(db):
         "scope": ["event", "price"], "departments": [Department.objects.get().pk],
         "experts": "Wang Li, sociology, professor\nChen Bo, law",
     }
+
+
+@pytest.fixture
+def eager_tasks(settings):
+    """E-mails land in the locmem outbox; queued tasks run at once, in the test."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before

@@ -107,7 +107,7 @@ def test_agency_list_query_count_is_pinned(client_for, admin_user, django_assert
 
 
 # ---------------------------------------------------------------- the public form
-def test_an_agency_applies_without_signing_in(client, application, mailoutbox,
+def test_an_agency_applies_without_signing_in(client, application, mailoutbox, eager_tasks,
                                                django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/agencies/apply/", {**application, "documents": pdf("licence.pdf")})
