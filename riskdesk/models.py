@@ -125,7 +125,7 @@ class Notification(models.Model):
             Check(
                 name="%(app_label)s_%(class)s_kind_valid", condition=Q(kind__in=NoticeKind.values)
             ),
-            models.CheckConstraint(
+            Check(
                 name="%(app_label)s_%(class)s_has_recipient",
                 condition=Q(user__isnull=False) | ~Q(address=""),
             ),
