@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.db.transaction import non_atomic_requests
@@ -10,7 +9,6 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments import actions, forms
@@ -20,6 +18,7 @@ from assessments.models import Agency, AgencyDocument, Decision, RiskItem, Train
 from riskdesk import audit
 from riskdesk.access import scope_of
 from riskdesk.choices import AuditAction, Role
+from riskdesk.uploads import upload_limits
 
 PAGE_SIZES = (10, 25, 50, 100)
 
@@ -277,56 +276,27 @@ def report_download(request, pk):
 
 
 # ---------------------------------------------------------------- agencies
-class FileCountLimit(FileUploadHandler):
-    """Stops reading an application's body at the first file past the limit: the files
-    after it are never written to disk (Django's own DATA_UPLOAD_MAX_NUMBER_FILES is
-    one limit for the whole site)."""
-
-    def __init__(self, request, limit):
-        super().__init__(request)
-        self.limit, self.count, self.exceeded = limit, 0, False
-
-    def new_file(self, *args, **kwargs):
-        self.count += 1
-        if self.count > self.limit:
-            self.exceeded = True
-            raise StopUpload(connection_reset=False)
-
-    def receive_data_chunk(self, raw_data, start):
-        return raw_data
-
-    def file_complete(self, file_size):
-        return None
-
-
 def _apply_refused(request, message, status):
     return render(request, "assessments/apply.html",
                   {"form": forms.ApplicationForm(), "refused": message}, status=status)
 
 
 @login_not_required
-@csrf_exempt  # the size and rate are refused before the body is read; _apply checks CSRF
+@upload_limits(
+    max_bytes=lambda: settings.AGENCY_APPLICATION_MAX_MB * actions.MB,
+    max_files=lambda: settings.AGENCY_APPLICATION_MAX_FILES,
+    refuse=lambda request: _apply_refused(request, actions.too_large_message(), status=413),
+)
 @require_http_methods(["GET", "POST"])
 def agency_apply(request):
-    limit = None
-    if request.method == "POST":
-        try:
-            actions.check_application_size(request.META.get("CONTENT_LENGTH"))
-        except ValidationError as error:
-            return _apply_refused(request, error.messages[0], status=413)
-        try:
-            actions.admit_application(request)
-        except ValidationError as error:
-            return _apply_refused(request, error.messages[0], status=429)
-        limit = FileCountLimit(request, settings.AGENCY_APPLICATION_MAX_FILES)
-        request.upload_handlers.insert(0, limit)
-    return _apply(request, limit)
-
-
-@csrf_protect
-def _apply(request, limit):
     form = forms.ApplicationForm(request.POST or None, request.FILES or None)
-    if limit is not None and limit.exceeded:
+    if request.method != "POST":
+        return render(request, "assessments/apply.html", {"form": form})
+    try:
+        actions.admit_application(request)
+    except ValidationError as error:
+        return _apply_refused(request, error.messages[0], status=429)
+    if getattr(request, "too_many_files", False):
         form.is_valid()
         form.add_error("documents", actions.too_many_files_message())
         return render(request, "assessments/apply.html", {"form": form}, status=400)

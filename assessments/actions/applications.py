@@ -27,17 +27,6 @@ from riskdesk.notify import notify_address
 MB = 1024 * 1024
 
 
-def check_application_size(content_length) -> None:
-    """Refuse, from its announced length alone, a request larger than an application may
-    be (AGENCY_APPLICATION_MAX_MB): nothing of it is read or written to disk."""
-    try:
-        size = int(content_length or 0)
-    except (TypeError, ValueError):
-        size = 0
-    if size > settings.AGENCY_APPLICATION_MAX_MB * MB:
-        raise ValidationError(too_large_message())
-
-
 def too_large_message() -> str:
     return _("An application may carry at most %(mb)s MB in all; this one is larger. "
              "Send fewer or smaller documents.") % {"mb": settings.AGENCY_APPLICATION_MAX_MB}
