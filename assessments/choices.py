@@ -66,6 +66,26 @@ class AgencyStatus(models.TextChoices):
     EXPIRED = "expired", _("Expired")
 
 
+class DecisionStep(models.TextChoices):
+    """The steps a decision's page offers, each one form; who may take which, and when, is
+    ``assessments.actions.allowed_decision_steps``."""
+
+    START = "start", _("Start the assessment")
+    ASSIGN = "assign", _("Assign another agency")
+    NOTICE = "notice", _("Public notice")
+    RISK = "risk", _("Add a risk")
+    EXPERT = "expert", _("Expert review")
+    SURVEY = "survey", _("Survey (optional)")
+    REPORT = "report", _("Upload the report")
+    CONCLUDE = "conclude", _("Conclude")
+    SCORE = "score", _("Score the assessment")
+    DECIDED = "decided", _("Mark decided")
+    OUTCOME = "outcome", _("Record the outcome")
+    LINK_CASE = "link_case", _("Link a risk case it caused")
+    COMMENT = "comment", _("Comment")
+    WITHDRAW = "withdraw", _("Withdraw")
+
+
 class AgencyStep(models.TextChoices):
     """The steps of the registration lifecycle an administrator takes."""
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,12 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments import actions, forms
-from assessments.choices import AgencyStatus, AgencyStep, DecisionStatus
+from assessments.choices import AgencyStatus, AgencyStep, AssessmentStatus, DecisionStep
 from assessments.filtersets import AgencyFilterSet, DecisionFilterSet
 from assessments.models import Agency, AgencyDocument, Decision, RiskItem, Training
 from riskdesk import audit
 from riskdesk.access import scope_of
 from riskdesk.choices import AuditAction, Role
+from riskdesk.uploads import upload_limits
 
 PAGE_SIZES = (10, 25, 50, 100)
 
@@ -46,11 +48,6 @@ def scoped_decision(request, pk):
     return get_object_or_404(Decision.objects.for_user(request.user).with_related(), pk=pk)
 
 
-def _signed_in_role(request, *roles):
-    if scope_of(request.user).role not in roles:
-        raise Http404
-
-
 # ---------------------------------------------------------------- decisions
 @require_GET
 @non_atomic_requests  # reads only: no transaction (BEGIN/COMMIT) around it
@@ -58,7 +55,7 @@ def decision_list(request):
     scoped = Decision.objects.for_user(request.user)
     filterset = DecisionFilterSet(request.GET or None, queryset=scoped, user=request.user)
     # "decisions assessed / of which caused a stability problem" (one query)
-    figures = scoped.filter(assessment__status="concluded").aggregate(
+    figures = scoped.filter(assessment__status=AssessmentStatus.CONCLUDED).aggregate(
         assessed=Count("id", distinct=True),
         caused=Count("id", filter=Q(caused_cases__isnull=False), distinct=True))
     return render(request, "assessments/decision_list.html", {
@@ -87,48 +84,44 @@ def timeline(decision):
     return decision.events.select_related("user").order_by("-at", "-id")
 
 
+def step_forms(user, decision, context) -> dict:
+    """One empty form per step ``user`` may take on ``decision`` now, keyed by the step."""
+    make = {
+        DecisionStep.START: forms.StartAssessmentForm,
+        DecisionStep.ASSIGN: forms.AssignForm,
+        DecisionStep.NOTICE: lambda: forms.NoticeForm(instance=context["notice"]),
+        DecisionStep.RISK: forms.RiskForm,
+        DecisionStep.EXPERT: lambda: forms.ExpertReviewForm(instance=context["review"]),
+        DecisionStep.SURVEY: lambda: forms.SurveyForm(instance=context["survey"]),
+        DecisionStep.REPORT: forms.ReportForm,
+        DecisionStep.CONCLUDE: forms.ConclusionForm,
+        DecisionStep.SCORE: lambda: forms.ScoreForm(initial={
+            "quality_score": context["assessment"].quality_score,
+            "comment": context["assessment"].quality_comment}),
+        DecisionStep.DECIDED: lambda: forms.DecidedForm(
+            initial={"decided_on": timezone.localdate()}),
+        DecisionStep.OUTCOME: forms.OutcomeForm,
+        DecisionStep.LINK_CASE: forms.LinkCaseForm,
+        DecisionStep.COMMENT: lambda: forms.NoteForm(prefix="comment"),
+        DecisionStep.WITHDRAW: lambda: forms.NoteForm(prefix="withdraw"),
+    }
+    return {step.value: make[step]()
+            for step in map(DecisionStep, actions.allowed_decision_steps(user, decision))}
+
+
 @require_GET
 def decision_detail(request, pk):
     decision = scoped_decision(request, pk)
-    user = request.user
     assessment = decision.assessment_or_none
     context = {"decision": decision, "assessment": assessment, "timeline": timeline(decision),
-               "can_manage": actions.can_manage(user, decision),
-               "can_comment": actions.can_comment(user, decision),
-               "caused_cases": decision.caused_cases.all(), "forms": {}}
-    f = context["forms"]
-    if context["can_manage"] and decision.status == DecisionStatus.REGISTERED:
-        f["start"] = forms.StartAssessmentForm()
-    if context["can_manage"] and decision.status not in (
-            DecisionStatus.DECIDED, DecisionStatus.IMPLEMENTED, DecisionStatus.WITHDRAWN):
-        f["withdraw"] = forms.NoteForm(prefix="withdraw")
-    if context["can_manage"] and decision.status == DecisionStatus.ASSESSED:
-        f["decided"] = forms.DecidedForm(initial={"decided_on": timezone.localdate()})
-    if context["can_manage"] and decision.status == DecisionStatus.DECIDED:
-        f["outcome"] = forms.OutcomeForm()
-    if context["can_manage"] and decision.status in (DecisionStatus.DECIDED,
-                                                     DecisionStatus.IMPLEMENTED):
-        f["link_case"] = forms.LinkCaseForm()
-    if context["can_comment"]:
-        f["comment"] = forms.NoteForm(prefix="comment")
+               "caused_cases": decision.caused_cases.all()}
     if assessment is not None:
         context["risks"] = list(assessment.risks.all())
         context["matrix"] = assessment.risk_matrix()
         context["notice"] = getattr(assessment, "notice", None)
         context["review"] = getattr(assessment, "expert_review", None)
         context["survey"] = getattr(assessment, "survey", None)
-        if actions.can_record(user, assessment):
-            f["notice"] = forms.NoticeForm(instance=context["notice"])
-            f["risk"] = forms.RiskForm()
-            f["expert"] = forms.ExpertReviewForm(instance=context["review"])
-            f["survey"] = forms.SurveyForm(instance=context["survey"])
-            f["report"] = forms.ReportForm()
-            f["conclude"] = forms.ConclusionForm()
-        if context["can_manage"] and assessment.status == "in_progress":
-            f["assign"] = forms.AssignForm()
-        if actions.can_score(user, assessment):
-            f["score"] = forms.ScoreForm(initial={"quality_score": assessment.quality_score,
-                                                  "comment": assessment.quality_comment})
+    context["forms"] = step_forms(request.user, decision, context)
     return render(request, "assessments/decision_detail.html", context)
 
 
@@ -283,34 +276,41 @@ def report_download(request, pk):
 
 
 # ---------------------------------------------------------------- agencies
-def client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+def _apply_refused(request, message, status):
+    return render(request, "assessments/apply.html",
+                  {"form": forms.ApplicationForm(), "refused": message}, status=status)
 
 
 @login_not_required
+@upload_limits(
+    max_bytes=lambda: settings.AGENCY_APPLICATION_MAX_MB * actions.MB,
+    max_files=lambda: settings.AGENCY_APPLICATION_MAX_FILES,
+    refuse=lambda request: _apply_refused(request, actions.too_large_message(), status=413),
+)
 @require_http_methods(["GET", "POST"])
 def agency_apply(request):
     form = forms.ApplicationForm(request.POST or None, request.FILES or None)
-    if request.method == "POST":
-        ip = client_ip(request)
+    if request.method != "POST":
+        return render(request, "assessments/apply.html", {"form": form})
+    try:
+        actions.admit_application(request)
+    except ValidationError as error:
+        return _apply_refused(request, error.messages[0], status=429)
+    if getattr(request, "too_many_files", False):
+        form.is_valid()
+        form.add_error("documents", actions.too_many_files_message())
+        return render(request, "assessments/apply.html", {"form": form}, status=400)
+    if form.is_valid():
+        data = form.cleaned_data
         try:
-            actions.check_throttle(ip)
+            agency = actions.apply(actions.Application(
+                agency=form.save(commit=False), scope=data["scope"],
+                departments=list(data["departments"]), experts=data["experts"],
+                uploads=data.get("documents") or []))
         except ValidationError as error:
-            unchecked = forms.ApplicationForm(initial=request.POST.dict())
-            return render(request, "assessments/apply.html",
-                          {"form": unchecked, "throttled": error.messages[0]}, status=429)
-        actions.count_application(ip)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                agency = actions.apply(actions.Application(
-                    agency=form.save(commit=False), scope=data["scope"],
-                    departments=list(data["departments"]), experts=data["experts"],
-                    uploads=data.get("documents") or []))
-            except ValidationError as error:
-                add_errors(form, error)
-            else:
-                return render(request, "assessments/apply_done.html", {"agency": agency})
+            add_errors(form, error)
+        else:
+            return render(request, "assessments/apply_done.html", {"agency": agency})
     return render(request, "assessments/apply.html", {"form": form})
 
 
@@ -345,7 +345,7 @@ def scoped_agency(request, pk):
 @require_GET
 def agency_detail(request, pk):
     agency = scoped_agency(request, pk)
-    steps = actions.allowed_steps(request.user, agency)
+    steps = actions.allowed_agency_steps(request.user, agency)
     assessments = agency.assessments.select_related("decision").filter(
         decision__in=Decision.objects.for_user(request.user))
     return render(request, "assessments/agency_detail.html", {

@@ -40,10 +40,6 @@ from riskdesk.personal import mask_id, mask_phone
 
 
 # ---------------------------------------------------------------- who may do what
-def can_view(user, case) -> bool:
-    return scope_of(user).covers(case.district_id)
-
-
 def can_work_on(user, case) -> bool:
     """Staff of the case's district and supervisors covering it edit and follow up."""
     scope = scope_of(user)

@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
 from django.template.defaultfilters import truncatechars
 from django.utils.translation import gettext_lazy as _
@@ -94,19 +95,23 @@ class NotificationAdmin(ReadOnlyAdmin):
     """Read-only: what was notified, and what became of each e-mail (failures included)."""
 
     list_display = [
-        "created_at", "user", "kind", "text", "email_status", "email_attempts",
+        "created_at", "recipient", "kind", "text", "email_status", "email_attempts",
         "short_error", "emailed_at", "read_at",
     ]
     list_filter = ["email_status", "kind"]
     list_select_related = ["user"]
-    search_fields = ["user__username", "user__email", "key"]
+    search_fields = ["user__username", "user__email", "address", "key"]
     date_hierarchy = "created_at"
     fields = [
-        "user", "kind", "text", "key", "params", "url", "created_at", "read_at",
+        "user", "address", "kind", "text", "key", "params", "url", "created_at", "read_at",
         "email_status", "email_attempts", "email_error", "emailed_at",
     ]
     readonly_fields = fields
     actions = ["send_again"]
+
+    @admin.display(description=_("recipient"))
+    def recipient(self, obj):
+        return obj.user or obj.address
 
     @admin.display(description=_("text"))
     def text(self, obj):
@@ -119,8 +124,9 @@ class NotificationAdmin(ReadOnlyAdmin):
     @admin.action(description=_("Send the failed e-mails again"))
     def send_again(self, request, queryset):
         ids = list(
-            queryset.filter(email_status=EmailStatus.FAILED, user__is_active=True)
-            .exclude(user__email="").values_list("pk", flat=True)
+            queryset.filter(email_status=EmailStatus.FAILED)
+            .filter(Q(user=None) | (Q(user__is_active=True) & ~Q(user__email="")))
+            .values_list("pk", flat=True)
         )
         Notification.objects.filter(pk__in=ids).update(
             email_status=EmailStatus.PENDING, email_attempts=0

@@ -21,6 +21,13 @@ class NoticeKind(models.TextChoices):
     ORDER_UPDATE = "order_update", _("Supervision order answered, returned or closed")
     EXTENSION = "extension", _("Deadline extension requested or decided")
     JOB_DONE = "job_done", _("Export or import finished")
+    ASSESSMENT_FLAGGED = "assessment_flagged", _("Assessment flagged")
+    APPLICATION_RECEIVED = "application_received", _("Agency application received")
+
+
+# Notices e-mailed to an address with no account behind it (an applicant): no inbox, and
+# nobody chooses how they arrive.
+ADDRESS_ONLY_KINDS = frozenset({NoticeKind.APPLICATION_RECEIVED})
 
 
 class Delivery(models.TextChoices):
@@ -38,7 +45,8 @@ class EmailStatus(models.TextChoices):
 
 
 class AuditAction(models.TextChoices):
-    """What an audit entry records: sign-ins and every read of sensitive data."""
+    """What an audit entry records: sign-ins, every read of sensitive data, and each
+    public agency application (their hourly limit per address is counted from here)."""
 
     SIGN_IN = "sign_in", _("Signed in")
     SIGN_IN_FAILED = "sign_in_failed", _("Sign-in failed")
@@ -46,3 +54,4 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", _("Export")
     DOWNLOAD = "download", _("Attachment download")
     REVEAL = "reveal", _("Personal data revealed")
+    AGENCY_APPLICATION = "agency_application", _("Agency application sent")

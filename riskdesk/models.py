@@ -90,11 +90,15 @@ class Notification(models.Model):
     ``key`` identifies what the notice is about (e.g. ``case:42:follow_up_overdue:2026-03-01``);
     it is unique per user, so a job that runs twice creates the notice once.
     The text is rendered when shown, in the reader's language (``riskdesk.notify``).
+    A notice for someone without an account (an agency's applicant) has no user, only the
+    ``address`` it is e-mailed to, with the same retries and failure record.
     """
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications",
+        null=True, blank=True,
     )
+    address = models.EmailField(_("e-mail address"), blank=True)
     kind = models.CharField(_("kind"), max_length=30, choices=NoticeKind.choices)
     key = models.CharField(_("key"), max_length=200)
     params = models.JSONField(_("details"), default=dict, blank=True)
@@ -121,6 +125,10 @@ class Notification(models.Model):
             models.CheckConstraint(
                 name="%(app_label)s_%(class)s_kind_valid", condition=Q(kind__in=NoticeKind.values)
             ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_has_recipient",
+                condition=Q(user__isnull=False) | ~Q(address=""),
+            ),
         ]
         indexes = [
             # the unread count in the navigation, on every page
@@ -138,7 +146,7 @@ class Notification(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.user_id} {self.kind} {self.key}"
+        return f"{self.user_id or self.address} {self.kind} {self.key}"
 
 
 class NotificationSetting(models.Model):

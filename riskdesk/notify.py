@@ -4,6 +4,8 @@
 or two jobs at the same moment, create it once. The e-mail follows the user's choice for
 that kind of notice: at once (a Celery task, after the transaction commits), in the daily
 digest, or not at all. Texts are rendered when read, in the reader's language.
+``notify_address()`` e-mails someone who has no account (an agency's applicant) through the
+same record: the same task, retries and failures listed in the admin site.
 
 The inbox and the settings page use the small functions at the end (``unread_count``,
 ``mark_read``, ``mark_all_read``, ``deliveries_for``, ``save_deliveries``).
@@ -17,7 +19,7 @@ from django.db.models import Func, IntegerField, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from riskdesk.choices import Delivery, EmailStatus, NoticeKind
+from riskdesk.choices import ADDRESS_ONLY_KINDS, Delivery, EmailStatus, NoticeKind
 from riskdesk.db import insert_new
 from riskdesk.models import Notification, NotificationSetting
 
@@ -44,6 +46,14 @@ TEXTS = {
         "%(ref)s %(title)s: deadline extension to %(date)s %(state)s."
     ),
     NoticeKind.JOB_DONE: _("Your export or import #%(ref)s has finished: open it for the result."),
+    NoticeKind.ASSESSMENT_FLAGGED: _(
+        "Assessment flagged: %(title)s. %(reason)s: assign an approved agency before it is "
+        "concluded."
+    ),
+    NoticeKind.APPLICATION_RECEIVED: _(
+        "Application %(ref)s received: %(title)s applied to the registry of third-party "
+        "assessors. Quote %(ref)s when you contact us."
+    ),
 }
 
 KEY_MAX_LENGTH = Notification._meta.get_field("key").max_length
@@ -100,6 +110,19 @@ def notify(user, *, kind, key, params=None, url="") -> Notification | None:
         return None  # this user already has this notice
     if status == EmailStatus.PENDING:
         transaction.on_commit(lambda: enqueue_email(notification.pk))
+    return notification
+
+
+def notify_address(address, *, kind, key, params=None) -> Notification | None:
+    """E-mail a notice to ``address``, someone with no account: no inbox, but the e-mail is
+    recorded, retried and, if it keeps failing, listed as failed like every other notice."""
+    if not address:
+        return None
+    notification = Notification.objects.create(
+        user=None, address=address, kind=kind, key=fit_key(key), params=params or {},
+        email_status=EmailStatus.PENDING,
+    )
+    transaction.on_commit(lambda: enqueue_email(notification.pk))
     return notification
 
 
@@ -206,7 +229,8 @@ def deliveries_for(user) -> dict[str, str]:
     chosen = dict(
         NotificationSetting.objects.filter(user=user).values_list("kind", "delivery")
     )
-    return {kind: chosen.get(kind, Delivery.IMMEDIATE) for kind in NoticeKind.values}
+    return {kind: chosen.get(kind, Delivery.IMMEDIATE) for kind in NoticeKind.values
+            if kind not in ADDRESS_ONLY_KINDS}
 
 
 def save_deliveries(user, deliveries: dict[str, str]) -> None:
@@ -214,7 +238,7 @@ def save_deliveries(user, deliveries: dict[str, str]) -> None:
     rows = [
         NotificationSetting(user=user, kind=kind, delivery=Delivery(delivery))
         for kind, delivery in deliveries.items()
-        if kind in NoticeKind.values
+        if kind in NoticeKind.values and kind not in ADDRESS_ONLY_KINDS
     ]
     with transaction.atomic():
         NotificationSetting.objects.bulk_create(

@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "riskdesk.uploads.UploadLimitMiddleware",  # before the CSRF check reads the body
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "riskdesk.signin.SessionLimitMiddleware",
@@ -301,6 +302,9 @@ SILENCED_SYSTEM_CHECKS = env_list("SILENCED_SYSTEM_CHECKS")
 
 # The public agency application form accepts this many applications per address an hour.
 AGENCY_APPLICATIONS_PER_HOUR = env_int("AGENCY_APPLICATIONS_PER_HOUR", 5, minimum=1)
+# ... and at most this many files and megabytes (the whole request) per application.
+AGENCY_APPLICATION_MAX_FILES = env_int("AGENCY_APPLICATION_MAX_FILES", 5, minimum=1)
+AGENCY_APPLICATION_MAX_MB = env_int("AGENCY_APPLICATION_MAX_MB", 30, minimum=1)
 
 # Uploads (case attachments, agency documents).
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_MB", 20, minimum=1) * 1024 * 1024

@@ -73,7 +73,9 @@ def compose(notification) -> tuple[str, str]:
         text = render(notification)
         subject = one_line(_("RiskDesk: %(text)s") % {"text": text[:120]})
         link = absolute(notification.url)
-        body = "\n\n".join(part for part in (text, link, footer()) if part)
+        # someone without an account (an applicant) has no inbox or settings to point to
+        closing = footer() if notification.user_id else ""
+        body = "\n\n".join(part for part in (text, link, closing) if part)
     return subject, body
 
 
@@ -111,15 +113,16 @@ def send_notification_email(self, notification_id: int):
         if notification is None:
             return "not pending"
         user = notification.user
-        if not user.is_active or not user.email:
+        if user is not None and (not user.is_active or not user.email):
             Notification.objects.filter(pk=notification.pk).update(
                 email_status=EmailStatus.SKIPPED
             )
             return "skipped"
+        recipient = notification.address if user is None else user.email
         subject, body = compose(notification)
         attempts = notification.email_attempts + 1
         try:
-            send_mail(subject, body, None, [user.email])
+            send_mail(subject, body, None, [recipient])
         except Exception as error:  # SMTP, network, or a broken backend: all count
             failure = error
             final = attempts >= MAX_ATTEMPTS or self.request.retries >= self.max_retries

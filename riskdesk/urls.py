@@ -38,9 +38,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("cases/", include("cases.urls")),
     path("supervision/", include("cases.urls_supervision")),
-    path("decisions/", include("assessments.urls_decisions")),
-    path("agencies/", include("assessments.urls_agencies")),
-    path("trainings/", include("assessments.urls_trainings")),
+    path("", include("assessments.urls")),  # decisions/, agencies/, trainings/
     path("admin/", admin.site.urls),
 ]
 

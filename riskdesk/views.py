@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from riskdesk import health, notify, periods, reports
 from riskdesk.access import scope_of
-from riskdesk.choices import Delivery, NoticeKind, Role
+from riskdesk.choices import ADDRESS_ONLY_KINDS, Delivery, NoticeKind, Role
 from riskdesk.models import District, Notification
 
 DASHBOARD_ROLES = (Role.STAFF, Role.SUPERVISOR, Role.ADMIN)
@@ -208,6 +208,8 @@ class NotificationSettingsForm(forms.Form):
     def __init__(self, *args, initial_deliveries, **kwargs):
         super().__init__(*args, **kwargs)
         for kind in NoticeKind:
+            if kind in ADDRESS_ONLY_KINDS:
+                continue
             self.fields[kind.value] = forms.ChoiceField(
                 label=kind.label, choices=Delivery.choices, widget=forms.RadioSelect,
                 initial=initial_deliveries[kind.value],

@@ -6,6 +6,7 @@ from django.utils import timezone
 from assessments import actions
 from assessments.choices import AgencyStatus, AssessorKind, DecisionLevel, DecisionType
 from assessments.models import Agency, AgencyMember, AgencyScope, Decision, Department
+from riskdesk.celery import app
 from tests.cases.conftest import categories, foreign_case, make_case  # noqa: F401
 from tests.factories import make_user
 
@@ -117,3 +118,27 @@ def recorded(assessment, assessor):
         opinion="Feasible with mitigation"))
     assessment.refresh_from_db()
     return assessment
+
+
+@pytest.fixture
+def application(db):
+    """What an agency types into the public application form."""
+    Department.objects.create(name_en="City Sports Bureau", name_zh="市体育局")
+    return {
+        "name": "Baotou Stability Assessment Centre", "credit_code": "91350100m000100y43",
+        "legal_representative": "Zhang Jianguo", "contact_name": "Li Na",
+        "contact_phone": "0472-5123456", "contact_email": "li.na@example.invalid",
+        "address": "Steel Street 1, Baotou", "qualifications": "12 assessors",
+        "scope": ["event", "price"], "departments": [Department.objects.get().pk],
+        "experts": "Wang Li, sociology, professor\nChen Bo, law",
+    }
+
+
+@pytest.fixture
+def eager_tasks(settings):
+    """E-mails land in the locmem outbox; queued tasks run at once, in the test."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before

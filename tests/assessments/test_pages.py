@@ -4,7 +4,6 @@ import datetime
 import io
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from assessments.choices import (
@@ -14,7 +13,7 @@ from assessments.choices import (
     DecisionLevel,
     DecisionStatus,
 )
-from assessments.models import Agency, Decision, DecisionEvent, Department, Training
+from assessments.models import Agency, Decision, DecisionEvent, Training
 from tests.assessments.conftest import make_assessor
 
 PDF = b"%PDF-1.4\n%demo report\n"
@@ -108,21 +107,7 @@ def test_agency_list_query_count_is_pinned(client_for, admin_user, django_assert
 
 
 # ---------------------------------------------------------------- the public form
-@pytest.fixture
-def application(db):
-    cache.clear()
-    Department.objects.create(name_en="City Sports Bureau", name_zh="市体育局")
-    return {
-        "name": "Baotou Stability Assessment Centre", "credit_code": "91350100m000100y43",
-        "legal_representative": "Zhang Jianguo", "contact_name": "Li Na",
-        "contact_phone": "0472-5123456", "contact_email": "li.na@example.invalid",
-        "address": "Steel Street 1, Baotou", "qualifications": "12 assessors",
-        "scope": ["event", "price"], "departments": [Department.objects.get().pk],
-        "experts": "Wang Li, sociology, professor\nChen Bo, law",
-    }
-
-
-def test_an_agency_applies_without_signing_in(client, application, mailoutbox,
+def test_an_agency_applies_without_signing_in(client, application, mailoutbox, eager_tasks,
                                                django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/agencies/apply/", {**application, "documents": pdf("licence.pdf")})

@@ -232,18 +232,6 @@ def test_an_agency_renewed_before_expiry_does_not_expire(admin_user, agency):
     assert Agency.objects.get(pk=agency.pk).status == AgencyStatus.APPROVED
 
 
-def test_flagging_emails_the_supervisors_who_follow_the_decision(
-    admin_user, agency, assessment, district_supervisor, city_supervisor, mailoutbox,
-    django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        actions.agency_step(user=admin_user, agency=agency, step=AgencyStep.SUSPEND,
-                            note="Complaint")
-    assert len(mailoutbox) == 1
-    assert set(mailoutbox[0].to) == {district_supervisor.email, city_supervisor.email}
-    assert "flagged" in mailoutbox[0].subject
-
-
 def test_a_suspended_agency_cannot_record(admin_user, agency, assessment, assessor):
     from assessments.models import RiskItem
 

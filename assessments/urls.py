@@ -1,9 +1,11 @@
-from django.urls import path
+"""The decisions (/decisions/), the agency registry (/agencies/, with its public
+application form) and the training sessions (/trainings/): one module, three namespaces."""
+
+from django.urls import include, path
 
 from assessments import views
 
-app_name = "decisions"
-urlpatterns = [
+decisions = [
     path("", views.decision_list, name="list"),
     path("new/", views.decision_create, name="create"),
     path("<int:pk>/", views.decision_detail, name="detail"),
@@ -22,4 +24,24 @@ urlpatterns = [
     path("<int:pk>/cases/", views.link_case, name="link_case"),
     path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("<int:pk>/comment/", views.comment, name="comment"),
+]
+
+agencies = [
+    path("", views.agency_list, name="list"),
+    path("apply/", views.agency_apply, name="apply"),
+    path("<int:pk>/", views.agency_detail, name="detail"),
+    path("<int:pk>/step/<str:step>/", views.agency_step, name="step"),
+    path("<int:pk>/violations/", views.agency_violation, name="violation"),
+    path("<int:pk>/documents/<int:doc>/", views.agency_document, name="document"),
+]
+
+trainings = [
+    path("", views.training_list, name="list"),
+    path("new/", views.training_create, name="create"),
+]
+
+urlpatterns = [
+    path("decisions/", include((decisions, "decisions"))),
+    path("agencies/", include((agencies, "agencies"))),
+    path("trainings/", include((trainings, "trainings"))),
 ]
