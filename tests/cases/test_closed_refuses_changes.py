@@ -7,7 +7,8 @@ before), add_attachment (was not checked), issue_order (refused before), acknowl
 answer_order, request_extension, return_order (not checked for a closed case; a closed
 order was refused by its state), close_order and refusing a request for more time (allowed
 on a closed case: they only wind the supervision down), granting more time (refused on a
-closed order before; now on a closed case too)."""
+closed order before; now on a closed case too). The reminders to answer an order
+(cases.tasks.remind_supervision_orders) skip the orders of closed cases."""
 
 import datetime
 
@@ -16,13 +17,16 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from cases import actions
+from cases import actions, tasks
 from cases.choices import ExtensionState, OrderState, Status, SupervisionLevel, Transition
 from cases.models import Attachment, Case, CaseEvent, ExtensionRequest, FollowUp, SupervisionOrder
+from riskdesk.choices import NoticeKind
+from riskdesk.models import Notification
 
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 TODAY = datetime.date(2026, 6, 1)
 REFUSED = "The case is closed: a supervisor can reopen it first."
+ORDER_NOTICES = [NoticeKind.ORDER_DUE, NoticeKind.ORDER_OVERDUE]
 
 
 @pytest.fixture(autouse=True)
@@ -283,3 +287,19 @@ def test_a_supervisor_cannot_change_a_closed_order(client_for, owner, district_s
     assert response.status_code == 200
     assert SupervisionOrder.objects.get(pk=order.pk).state == OrderState.CLOSED
     assert CaseEvent.objects.count() == events
+
+
+# ---------------------------------------------------------------- reminders
+@pytest.mark.parametrize("today", ["2026-06-14", "2026-06-20"], ids=["due soon", "overdue"])
+def test_staff_are_not_reminded_to_answer_an_order_of_a_closed_case(case, order, close, today):
+    # given an order due on 15 June, on a case that was then closed
+    close(case)
+    # when the reminders are swept before and after the due date
+    tasks.remind_supervision_orders(today=today)
+    # then nobody is asked to answer what can no longer be answered
+    assert not Notification.objects.filter(kind__in=ORDER_NOTICES).exists()
+
+
+def test_staff_are_reminded_to_answer_an_order_of_an_open_case(case, order):
+    tasks.remind_supervision_orders(today="2026-06-14")
+    assert Notification.objects.filter(kind__in=ORDER_NOTICES).exists()
