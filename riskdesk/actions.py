@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from riskdesk.access import forget_scope
@@ -102,7 +102,14 @@ def save_user(
     # Django's admin site is for administrators, with every permission it knows.
     user.is_staff = user.is_superuser = role == Role.ADMIN
     user.is_active = True
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        # On PostgreSQL a unique index keeps look-alikes apart (riskdesk migration 0006):
+        # a look-alike written at the same moment is now there to be named.
+        check_username_free(username, exclude_pk=user.pk)
+        raise
     membership, _created = Membership.objects.update_or_create(
         user=user, defaults={"role": role, "city_wide": city_wide}
     )

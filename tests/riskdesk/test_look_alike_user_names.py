@@ -3,10 +3,14 @@ is refused, by ``manage.py adduser`` and by the admin site, saying which name it
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import translation
 
+import riskdesk.actions
+from riskdesk.actions import save_user
 from tests.riskdesk.test_adduser import adduser
 
 FULL_WIDTH_O = "\uff4f"  # a full-width small o: looks like "o"
@@ -77,3 +81,43 @@ def test_the_admin_refuses_to_rename_a_user_like_another(
     assert "与已有用户名" in response.content.decode()
     colleague.refresh_from_db()
     assert colleague.username == "colleague.staff"
+
+
+# ---------------------------------------------------------------- the database's guard
+def needs_postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("the unique index on the normalised user name exists on PostgreSQL")
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("look_alike", [f"{FULL_WIDTH_O}wner.staff", "OWNER.STAFF"])
+def test_postgresql_refuses_a_look_alike_whatever_code_writes_it(owner, look_alike):
+    needs_postgresql()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        get_user_model().objects.create(username=look_alike)
+    assert usernames() == ["owner.staff"]
+
+
+@pytest.mark.postgres
+def test_a_look_alike_added_at_the_same_moment_gets_the_message(owner, monkeypatch):
+    needs_postgresql()
+    # given the check in Python did not see the other name (written at the same moment)
+    monkeypatch.setattr(riskdesk.actions, "check_username_free",
+                        checked_after_the_write_only(riskdesk.actions.check_username_free))
+    # when the look-alike is saved
+    with pytest.raises(ValidationError, match=r"too like the existing user name owner\.staff"):
+        save_user("OWNER.STAFF", role="staff", district_codes=["kundulun"],
+                  password=NEW_PASSWORD)
+    # then the database refused it and the person is told why
+    assert usernames() == ["owner.staff"]
+
+
+def checked_after_the_write_only(check):
+    calls = []
+
+    def check_later(*args, **kwargs):
+        calls.append(args)
+        if len(calls) > 1:
+            check(*args, **kwargs)
+
+    return check_later
