@@ -46,6 +46,12 @@ def username_key(username: str) -> str:
     return AbstractBaseUser.normalize_username(name).casefold()
 
 
+def counted_as(username: str) -> str:
+    """The name an attempt is recorded and counted under: its key, cut to the audit's
+    column (a key can outgrow the name: casefolding writes "ß" as "ss")."""
+    return username_key(username)[: AuditEntry._meta.get_field("username").max_length]
+
+
 def _window() -> timedelta:
     return timedelta(minutes=settings.SIGN_IN_WINDOW_MINUTES)
 
@@ -54,7 +60,7 @@ def wait_until(username: str, address: str | None, now=None):
     """When the pair may try again, or None if it may try now."""
     now = now or timezone.now()
     recent = AuditEntry.objects.filter(
-        username=username_key(username), address=address, at__gt=now - _window(),
+        username=counted_as(username), address=address, at__gt=now - _window(),
         action__in=[AuditAction.SIGN_IN, AuditAction.SIGN_IN_FAILED],
     ).order_by("-at", "-id").values_list("action", "at")[: settings.SIGN_IN_MAX_FAILURES]
     failures = []
@@ -71,7 +77,7 @@ class ThrottledSignInMixin:
     """Refuses a pair that must wait before checking the password at all."""
 
     def clean(self):
-        username = username_key(self.data.get("username"))
+        username = counted_as(self.data.get("username"))
         if username and self.request is not None:
             address = audit.client_address(self.request)
             until = wait_until(username, address)
@@ -108,14 +114,14 @@ def on_signed_in(sender, request, user, **kwargs):
     request.session[SIGNED_IN_AT] = now
     request.session[LAST_SEEN] = now
     audit.record(request, AuditAction.SIGN_IN, user=user,
-                 username=username_key(user.get_username()))
+                 username=counted_as(user.get_username()))
 
 
 @receiver(user_login_failed, dispatch_uid="riskdesk.signin.login_failed")
 def on_sign_in_failed(sender, credentials, request=None, **kwargs):
     if request is None:
         return
-    username = username_key(credentials.get("username"))
+    username = counted_as(credentials.get("username"))
     audit.record(request, AuditAction.SIGN_IN_FAILED, user=None, username=username)
 
 

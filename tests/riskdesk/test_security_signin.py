@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from riskdesk.choices import AuditAction
 from riskdesk.models import AuditEntry
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, make_user
 
 WRONG = "not-the-right-passphrase"
 
@@ -326,3 +326,15 @@ def test_attempts_are_recorded_under_one_normalised_user_name(client, owner):
     assert list(AuditEntry.objects.order_by("id").values_list("action", "username")) == [
         (AuditAction.SIGN_IN_FAILED, "owner.staff"), (AuditAction.SIGN_IN, "owner.staff"),
     ]
+
+
+def test_a_name_that_grows_past_150_characters_when_normalised_is_throttled(client, district):
+    # given a user whose name of 100 sharp s is 200 characters once casefolded ("ss")
+    name = "\u00df" * 100
+    make_user(name, "staff", district)
+    # when five failures are followed by the right password
+    fail_times(client, name, 5)
+    response = sign_in(client, name, PASSWORD)
+    # then it waits like any other name
+    assert "Try again in 30 minutes." in response.content.decode()
+    assert not signed_in(client)
