@@ -143,6 +143,12 @@ def _check_scope_and_owner(user, case):
         )
 
 
+def _check_open(case):
+    """A closed case takes no change until a supervisor reopens it."""
+    if not case.is_open:
+        raise ValidationError(_("The case is closed: a supervisor can reopen it first."))
+
+
 def _save_details(case, details):
     """Save the kind details given with the form, linked to ``case``."""
     if details is None:
@@ -373,6 +379,8 @@ def add_attachment(*, user, case: Case, upload, follow_up=None, order=None) -> A
         raise ValidationError(_("You cannot add files to this case."))
     if order is not None and order.case_id != case.pk:
         raise ValidationError(_("This supervision order belongs to another case."))
+    # Judged on the locked row as it is now, before the file is written anywhere.
+    _check_open(Case.objects.select_for_update().only("status").get(pk=case.pk))
     checked = check_upload(upload)
     digest = hashlib.sha256()
     for chunk in upload.chunks():
@@ -466,6 +474,11 @@ def allowed_order_steps(user, order, *, pending=None) -> list[str]:
     waiting for a decision, if any). Reads no rows: the pages call it for every order."""
     if order.state == OrderState.CLOSED:
         return []
+    if not order.case.is_open:  # a closed case's orders are only wound down
+        steps = {"close"} if order.state == OrderState.ANSWERED else set()
+        if pending is not None:
+            steps.add("decide")
+        return [step for step in ORDER_STEPS if step in steps and can_supervise_order(user, order)]
     steps = set()
     if order.state in (OrderState.ISSUED, OrderState.RETURNED) and can_acknowledge_order(
         user, order
@@ -598,6 +611,7 @@ def acknowledge_order(*, user, order: SupervisionOrder) -> SupervisionOrder:
         raise ValidationError(
             _("Only staff of the case's district or its owner can acknowledge this order.")
         )
+    _check_open(current.case)
     sources = [OrderState.ISSUED, OrderState.RETURNED]
     if current.state not in sources:
         raise _wrong_state(current, _(
@@ -620,6 +634,7 @@ def answer_order(*, user, order: SupervisionOrder, answer, uploads=()) -> Superv
     current = _current_order(order.pk)
     if not is_district_staff(user, current):
         raise ValidationError(_("Only staff of the case's district can answer this order."))
+    _check_open(current.case)
     if current.state in (OrderState.ISSUED, OrderState.RETURNED):
         raise ValidationError(_("Acknowledge the order first, then answer it."))
     if current.state != OrderState.ACKNOWLEDGED:
@@ -690,6 +705,7 @@ def return_order(*, user, order: SupervisionOrder, note) -> SupervisionOrder:
     _check_supervisor(user, current, _(
         "Only a supervisor of the case's district can send this order back."
     ))
+    _check_open(current.case)
     if current.state != OrderState.ANSWERED:
         raise _wrong_state(current, _(
             "Only an answered order can be sent back; this one is “%(state)s”."
@@ -719,6 +735,7 @@ def request_extension(*, user, order: SupervisionOrder, reason,
         raise ValidationError(
             _("Only staff of the case's district can ask for more time on this order.")
         )
+    _check_open(current.case)
     if not current.awaiting_answer:
         raise _wrong_state(current, _(
             "Only an order waiting for its answer can get more time; this one is "
@@ -770,6 +787,8 @@ def decide_extension(*, user, request: ExtensionRequest, grant: bool,
         raise ValidationError(_("This request has already been decided."))
     if grant and order.state == OrderState.CLOSED:
         raise ValidationError(_("The order is closed: the request can only be refused."))
+    if grant and not order.case.is_open:
+        raise ValidationError(_("The case is closed: the request can only be refused."))
     note = (note or "").strip()
     now = timezone.now()
     state = ExtensionState.GRANTED if grant else ExtensionState.REFUSED

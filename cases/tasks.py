@@ -346,8 +346,9 @@ def remind_supervision_orders(today: str | None = None):
     day = date.fromisoformat(today) if today else today_local()
     lead = timedelta(days=settings.ORDER_REMINDER_LEAD_DAYS)
     result = SweepResult()
+    # A closed case's orders take no answer (cases.actions): nobody is asked for one.
     orders = SupervisionOrder.objects.awaiting_answer().filter(
-        due_date__lte=day + lead
+        due_date__lte=day + lead, case__status__in=OPEN_STATUSES
     ).select_related("case", "case__owner", "issued_by")
     for order in in_batches(orders):
         overdue = order.due_date < day

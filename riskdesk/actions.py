@@ -3,12 +3,13 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from riskdesk.access import forget_scope
 from riskdesk.choices import Role
 from riskdesk.models import District, Membership
+from riskdesk.signin import username_key
 
 
 def resolve_districts(codes):
@@ -52,6 +53,23 @@ def check_membership(role, districts, city_wide):
         )
 
 
+def check_username_free(username, *, exclude_pk=None):
+    """Refuse a user name whose key (``riskdesk.signin.username_key``) is another user's:
+    ``\uff4fwner.staff`` (a full-width o) or ``Owner.Staff`` next to ``owner.staff``.
+
+    The key is NFKC and casefolding, which no portable index expresses: the few hundred
+    user names are compared here, before any row is written."""
+    key = username_key(username)
+    others = get_user_model().objects.exclude(pk=exclude_pk).values_list("username", flat=True)
+    for existing in others:
+        if username_key(existing) == key:
+            raise ValidationError(
+                _("The user name %(name)s is too like the existing user name %(existing)s: "
+                  "choose another.") % {"name": username, "existing": existing},
+                code="look_alike",
+            )
+
+
 @transaction.atomic
 def save_user(
     username, *, role, district_codes=(), city_wide=False, password=None, email=None,
@@ -72,6 +90,7 @@ def save_user(
     if created:
         if not password:
             raise ValidationError(_("A new user needs a password."))
+        check_username_free(username)
         user = User(username=username)
     if email is not None:
         user.email = email
@@ -83,7 +102,14 @@ def save_user(
     # Django's admin site is for administrators, with every permission it knows.
     user.is_staff = user.is_superuser = role == Role.ADMIN
     user.is_active = True
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        # On PostgreSQL a unique index keeps look-alikes apart (riskdesk migration 0006):
+        # a look-alike written at the same moment is now there to be named.
+        check_username_free(username, exclude_pk=user.pk)
+        raise
     membership, _created = Membership.objects.update_or_create(
         user=user, defaults={"role": role, "city_wide": city_wide}
     )

@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from riskdesk import notify
-from riskdesk.actions import check_membership
+from riskdesk.actions import check_membership, check_username_free
 from riskdesk.calendar import WorkingCalendar
 from riskdesk.choices import EmailStatus
 from riskdesk.models import (
@@ -55,6 +56,23 @@ class MembershipInline(admin.StackedInline):
     filter_horizontal = ["districts"]
 
 
+class LookAlikeNameMixin:
+    """Refuses a user name too like another user's (``check_username_free``)."""
+
+    def clean_username(self):
+        check_username_free(self.cleaned_data["username"], exclude_pk=self.instance.pk)
+        parent = getattr(super(), "clean_username", None)  # the add form's own check
+        return parent() if parent else self.cleaned_data["username"]
+
+
+class UserAddForm(LookAlikeNameMixin, AdminUserCreationForm):
+    pass
+
+
+class UserEditForm(LookAlikeNameMixin, UserChangeForm):
+    pass
+
+
 User = get_user_model()
 admin.site.unregister(User)
 # The admin's sign-in page is throttled like the site's (riskdesk.signin).
@@ -63,6 +81,8 @@ admin.site.login_form = AdminSignInForm
 
 @admin.register(User)
 class RiskDeskUserAdmin(UserAdmin):
+    add_form = UserAddForm
+    form = UserEditForm
     inlines = [MembershipInline]
     list_display = ["username", "first_name", "email", "role", "is_active", "last_login"]
     list_select_related = ["membership"]

@@ -249,9 +249,10 @@ class AuditEntry(AppendOnlyModel):
     """Who did what to sensitive data, from where and when: sign-ins (also failed ones),
     exports, attachment downloads and reveals of personal data. Append-only.
 
-    ``username`` is what was typed at sign-in (a failed attempt may name no real user);
-    the sign-in throttle counts failures per ``username`` and ``address`` from here, so it
-    holds across processes and machines (``riskdesk.signin``).
+    ``username`` is, for sign-ins, the key of what was typed (``riskdesk.signin.
+    username_key``: look-alikes and other cases of a name share it; a failed attempt may
+    name no real user); the sign-in throttle counts failures per ``username`` and
+    ``address`` from here, so it holds across processes and machines.
     """
 
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=False)

@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Our 405 page in the layout, where a view refused the method with an empty response.
+    "riskdesk.errors.MethodNotAllowedPageMiddleware",
 ]
 
 ROOT_URLCONF = "riskdesk.urls"

@@ -6,14 +6,19 @@ window. Nothing locks an account: another address (the real user at their desk) 
 user name is not affected, and attempts refused during the wait do not prolong it. The
 attempts are counted from the database (``AuditEntry``), so the limit holds across
 gunicorn workers and machines.
+
+Attempts are counted under the user name's key (``username_key``): ``\uff51ingshan.staff``
+(a full-width q) or ``QingShan.Staff`` are the same guesses as ``qingshan.staff``.
 """
 
 import math
+import unicodedata
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import logout
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.contrib.auth.views import redirect_to_login
@@ -31,6 +36,22 @@ SIGNED_IN_AT = "riskdesk_signed_in_at"  # session key: when this session signed 
 LAST_SEEN = "riskdesk_last_seen"  # session key: the last request, to the minute (epoch s)
 
 
+def username_key(username: str) -> str:
+    """The one form of a user name that look-alikes share: NFKC, then Django's own
+    normalisation (what sign-in does before it looks the user up), then casefolded.
+
+    The throttle counts and records attempts under it, and a new user name whose key is
+    already taken is refused (``riskdesk.actions.check_username_free``)."""
+    name = unicodedata.normalize("NFKC", str(username or "")).strip()
+    return AbstractBaseUser.normalize_username(name).casefold()
+
+
+def counted_as(username: str) -> str:
+    """The name an attempt is recorded and counted under: its key, cut to the audit's
+    column (a key can outgrow the name: casefolding writes "ß" as "ss")."""
+    return username_key(username)[: AuditEntry._meta.get_field("username").max_length]
+
+
 def _window() -> timedelta:
     return timedelta(minutes=settings.SIGN_IN_WINDOW_MINUTES)
 
@@ -39,7 +60,7 @@ def wait_until(username: str, address: str | None, now=None):
     """When the pair may try again, or None if it may try now."""
     now = now or timezone.now()
     recent = AuditEntry.objects.filter(
-        username=username, address=address, at__gt=now - _window(),
+        username=counted_as(username), address=address, at__gt=now - _window(),
         action__in=[AuditAction.SIGN_IN, AuditAction.SIGN_IN_FAILED],
     ).order_by("-at", "-id").values_list("action", "at")[: settings.SIGN_IN_MAX_FAILURES]
     failures = []
@@ -56,7 +77,7 @@ class ThrottledSignInMixin:
     """Refuses a pair that must wait before checking the password at all."""
 
     def clean(self):
-        username = (self.data.get("username") or "").strip()
+        username = counted_as(self.data.get("username"))
         if username and self.request is not None:
             address = audit.client_address(self.request)
             until = wait_until(username, address)
@@ -92,14 +113,15 @@ def on_signed_in(sender, request, user, **kwargs):
     now = int(timezone.now().timestamp())
     request.session[SIGNED_IN_AT] = now
     request.session[LAST_SEEN] = now
-    audit.record(request, AuditAction.SIGN_IN, user=user)
+    audit.record(request, AuditAction.SIGN_IN, user=user,
+                 username=counted_as(user.get_username()))
 
 
 @receiver(user_login_failed, dispatch_uid="riskdesk.signin.login_failed")
 def on_sign_in_failed(sender, credentials, request=None, **kwargs):
     if request is None:
         return
-    username = str(credentials.get("username") or "")
+    username = counted_as(credentials.get("username"))
     audit.record(request, AuditAction.SIGN_IN_FAILED, user=None, username=username)
 
 

@@ -42,6 +42,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = views.error_page("400.html", 400)
 handler403 = views.error_page("403.html", 403)
 handler404 = views.error_page("404.html", 404)
 handler500 = views.error_page("500.html", 500)

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from riskdesk.choices import AuditAction
 from riskdesk.models import AuditEntry
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, make_user
 
 WRONG = "not-the-right-passphrase"
 
@@ -266,3 +266,75 @@ def test_sign_in_attempts_are_read_only_in_the_admin(client_for, admin_user, own
     assert client.post(reverse("admin:riskdesk_auditentry_delete", args=[entry.pk]),
                        {"post": "yes"}).status_code == 403
     assert get_user_model().objects.filter(username="owner.staff").exists()
+
+
+# ---------------------------------------------------------------- look-alike user names
+LOOK_ALIKE = "\uff4fwner.staff"  # a full-width small o (U+FF4F), then "wner.staff"
+
+
+def test_a_look_alike_user_name_is_throttled_with_the_real_one(client, owner):
+    # given five failures under the real user name
+    with time_machine.travel("2030-05-04 09:00:00+08:00", tick=False):
+        fail_times(client, "owner.staff", 5)
+        # when the guesses go on under a name that only looks different
+        response = sign_in(client, LOOK_ALIKE, WRONG)
+    # then they are throttled like the real name
+    assert "Try again in 30 minutes." in response.content.decode()
+    assert AuditEntry.objects.filter(action=AuditAction.SIGN_IN_THROTTLED).count() == 1
+
+
+def test_failures_under_a_look_alike_count_for_the_real_name(client, owner):
+    # given five failures under the look-alike name
+    with time_machine.travel("2030-05-04 09:00:00+08:00", tick=False):
+        fail_times(client, LOOK_ALIKE, 5)
+        # when the real name is tried with the right password
+        response = sign_in(client, "owner.staff", PASSWORD)
+    # then it waits like the look-alike
+    assert "Try again in 30 minutes." in response.content.decode()
+    assert not signed_in(client)
+
+
+def test_the_look_alike_with_the_right_password_is_refused_while_the_real_name_waits(
+    client, owner
+):
+    # given the real name throttled
+    fail_times(client, "owner.staff", 5)
+    # when the look-alike name is tried with the right password
+    response = sign_in(client, LOOK_ALIKE, PASSWORD)
+    # then it is refused too, and says why
+    assert not signed_in(client)
+    assert "Too many failed sign-ins" in response.content.decode()
+    assert not AuditEntry.objects.filter(action=AuditAction.SIGN_IN).exists()
+
+
+def test_a_user_name_in_another_case_counts_the_same(client, owner):
+    # given failures typed in capitals and in mixed case
+    fail_times(client, "OWNER.STAFF", 3)
+    fail_times(client, "Owner.Staff", 2)
+    # when the real name is tried with the right password
+    response = sign_in(client, "owner.staff", PASSWORD)
+    # then the five failures count together
+    assert "Try again in 30 minutes." in response.content.decode()
+    assert not signed_in(client)
+
+
+def test_attempts_are_recorded_under_one_normalised_user_name(client, owner):
+    # when a failure is typed as a look-alike and in capitals, then a success follows
+    sign_in(client, "\uff2fWNER.STAFF", WRONG)  # a full-width capital O
+    sign_in(client, "owner.staff", PASSWORD)
+    # then both are recorded under the one name they stand for
+    assert list(AuditEntry.objects.order_by("id").values_list("action", "username")) == [
+        (AuditAction.SIGN_IN_FAILED, "owner.staff"), (AuditAction.SIGN_IN, "owner.staff"),
+    ]
+
+
+def test_a_name_that_grows_past_150_characters_when_normalised_is_throttled(client, district):
+    # given a user whose name of 100 sharp s is 200 characters once casefolded ("ss")
+    name = "\u00df" * 100
+    make_user(name, "staff", district)
+    # when five failures are followed by the right password
+    fail_times(client, name, 5)
+    response = sign_in(client, name, PASSWORD)
+    # then it waits like any other name
+    assert "Try again in 30 minutes." in response.content.decode()
+    assert not signed_in(client)
