@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from cases.choices import JobState, RiskLevel, Status
@@ -184,6 +184,18 @@ def sweep(client, user):
     return None
 
 
+def computed(url):
+    """A GET of ``url`` with the dashboard's cache off: the figures computed every time."""
+
+    def run(client, user):
+        with override_settings(DASHBOARD_CACHE_SECONDS=0):
+            response = client.get(url)
+        _consume(response)
+        return response.status_code
+
+    return run
+
+
 def scenarios(seeded, *, import_rows: int, extra: list[tuple[str, str]] = ()) -> list[Scenario]:
     """The named scenarios; ``extra`` adds (name, URL) pairs timed as the city supervisor."""
     category = Category.objects.order_by("sort_order").first()
@@ -208,6 +220,8 @@ def scenarios(seeded, *, import_rows: int, extra: list[tuple[str, str]] = ()) ->
         Scenario("case detail, 50 events", city, f"/cases/{seeded.detail_reference}/"),
         Scenario("dashboard, city", city, "/dashboard/"),
         Scenario("dashboard, one district", district, "/dashboard/"),
+        Scenario("dashboard, city, computed", city, run=computed("/dashboard/"),
+                 note="the dashboard's cache off: every figure computed"),
         Scenario(f"import, {import_rows:,} rows", staff_user,
                  run=import_runner(import_file(import_rows, seeded.district_code)),
                  repeat=3, rollback=True, note="rolled back after each run"),
