@@ -14,11 +14,11 @@ from assessments.choices import (
 )
 from assessments.models import Agency, Decision
 from cases.filtersets import date_range
-from riskdesk.filters import FilterSet, ModelIdsFilter
+from riskdesk.filters import ModelIdsFilter
 from riskdesk.models import District
 
 
-class DecisionFilterSet(FilterSet):
+class DecisionFilterSet(filters.FilterSet):
     """The decision list's filters, applied to the user's already scoped decisions."""
 
     q = filters.CharFilter(label=_("Search"), method="search")
@@ -76,7 +76,7 @@ class DecisionFilterSet(FilterSet):
         return queryset.filter(assessment__flagged=True) if value else queryset
 
 
-class AgencyFilterSet(FilterSet):
+class AgencyFilterSet(filters.FilterSet):
     q = filters.CharFilter(label=_("Search"), method="search")
     status = filters.MultipleChoiceFilter(label=_("Status"), choices=AgencyStatus.choices,
                                           widget=forms.CheckboxSelectMultiple)

@@ -15,7 +15,7 @@ from cases.models import (
     SupervisionOrder,
     WageArrearsDetails,
 )
-from riskdesk.filters import FilterSet, ModelIdsFilter
+from riskdesk.filters import ModelIdsFilter
 from riskdesk.models import District
 
 ESCALATION_LEVELS = [
@@ -82,7 +82,7 @@ class UserFilter(filters.ModelChoiceFilter):
     field_class = UserChoiceField
 
 
-class CaseFilterSet(FilterSet):
+class CaseFilterSet(filters.FilterSet):
     """The case list's filters, always applied to the user's already scoped cases."""
 
     q = filters.CharFilter(
@@ -197,7 +197,7 @@ class CaseFilterSet(FilterSet):
         return dict(cases.order_by().values_list("status").annotate(n=Count("*")))
 
 
-class SupervisionOrderFilterSet(FilterSet):
+class SupervisionOrderFilterSet(filters.FilterSet):
     """The supervision list's filters, applied to the user's already scoped orders."""
 
     q = filters.CharFilter(

@@ -28,24 +28,3 @@ class ModelIdsFilter(filters.ModelMultipleChoiceFilter):
     """``ModelMultipleChoiceFilter`` with :class:`ModelIdsField`."""
 
     field_class = ModelIdsField
-
-
-class FieldsOfOneForm(dict):
-    """The fields of a form class made for one form: deep-copying them gives them back.
-
-    Django's ``BaseForm`` deep-copies its class's fields for every form, so that forms of
-    one class do not share them. django-filter makes a new form class for every filterset,
-    out of fields made for that filterset: the copy protects nothing there, and it cost
-    the case list a millisecond per request (17 fields, their widgets and choices)."""
-
-    def __deepcopy__(self, memo):
-        return dict(self)
-
-
-class FilterSet(filters.FilterSet):
-    """django-filter's ``FilterSet``, whose form does not copy its fields again."""
-
-    def get_form_class(self):
-        form_class = super().get_form_class()
-        form_class.base_fields = FieldsOfOneForm(form_class.base_fields)
-        return form_class
