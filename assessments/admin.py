@@ -15,7 +15,7 @@ from assessments.models import (
     RedLine,
     Training,
 )
-from cases.admin import AdministratorsOnly, ReadOnly
+from riskdesk.admin import AdministratorsOnly, ReadOnly
 
 
 @admin.register(Department)

@@ -13,8 +13,7 @@ from assessments.choices import (
     Recommendation,
 )
 from assessments.models import Agency, Decision
-from cases.filtersets import date_range
-from riskdesk.filters import ModelIdsFilter
+from riskdesk.filters import ModelIdsFilter, date_range
 from riskdesk.models import District
 
 

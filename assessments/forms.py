@@ -14,8 +14,8 @@ from assessments.models import (
     Survey,
     Training,
 )
-from cases.forms import DateInput, MultipleFileField
 from riskdesk.access import scope_of
+from riskdesk.forms import DateInput, MultipleFileField
 from riskdesk.models import District
 
 NOTE = {"widget": forms.Textarea(attrs={"rows": 3}), "max_length": 4000}

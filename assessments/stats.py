@@ -11,7 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 
 from assessments.choices import AgencyStatus, AssessmentStatus, Grade, Recommendation
 from assessments.models import AgencyEvent, Decision, Training
-from cases.stats import Figure, filtered_url
+from riskdesk.figures import Figure, filtered_url
 from riskdesk.periods import Period
 
 EXPIRY_WINDOW_DAYS = 60

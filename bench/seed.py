@@ -30,7 +30,6 @@ from assessments.choices import DecisionLevel, DecisionStatus, DecisionType
 from assessments.models import Decision, Department
 from cases.choices import (
     OPEN_STATUSES,
-    AttachmentKind,
     CategoryKind,
     EventKind,
     FollowUpMethod,
@@ -53,7 +52,7 @@ from cases.models import (
     SupervisionOrder,
     WageArrearsDetails,
 )
-from riskdesk.choices import Role
+from riskdesk.choices import AttachmentKind, Role
 from riskdesk.demo import DISTRICTS
 from riskdesk.models import District, Membership
 

@@ -23,7 +23,6 @@ from cases.choices import (
     SupervisionLevel,
     Transition,
 )
-from cases.files import check_upload
 from cases.models import (
     DETAILS_MODELS,
     Attachment,
@@ -35,6 +34,7 @@ from cases.models import (
 )
 from riskdesk.access import scope_of
 from riskdesk.choices import NoticeKind, Role
+from riskdesk.files import check_upload
 from riskdesk.notify import notify
 from riskdesk.personal import mask_id, mask_phone
 

@@ -21,43 +21,7 @@ from cases.models import (
     SecurityPeriod,
     WageArrearsDetails,
 )
-from riskdesk.access import scope_of
-
-
-def is_administrator(request) -> bool:
-    user = request.user
-    return bool(
-        user.is_active and user.is_staff and (user.is_superuser or scope_of(user).is_admin)
-    )
-
-
-class AdministratorsOnly:
-    """Administrators see and change; nobody deletes (rows are deactivated instead)."""
-
-    def has_module_permission(self, request):
-        return is_administrator(request)
-
-    def has_view_permission(self, request, obj=None):
-        return is_administrator(request)
-
-    def has_add_permission(self, request, *args):
-        return is_administrator(request)
-
-    def has_change_permission(self, request, obj=None):
-        return is_administrator(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnly(AdministratorsOnly):
-    """Administrators look; nobody adds, changes or deletes."""
-
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+from riskdesk.admin import AdministratorsOnly, ReadOnly
 
 
 @admin.register(Category)

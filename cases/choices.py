@@ -104,11 +104,6 @@ class EventKind(models.TextChoices):
     EXTENSION_DECIDED = "extension_decided", _("Deadline extension decided")
 
 
-class AttachmentKind(models.TextChoices):
-    DOCUMENT = "document", _("Document")
-    PHOTO = "photo", _("Photo")
-
-
 # How the four figures every case carries are called for each kind of category.
 FIGURE_LABELS = {
     CategoryKind.WAGE_ARREARS: {

@@ -15,36 +15,13 @@ from cases.models import (
     SupervisionOrder,
     WageArrearsDetails,
 )
-from riskdesk.filters import ModelIdsFilter
+from riskdesk.filters import ModelIdsFilter, date_range
 from riskdesk.models import District
 
 ESCALATION_LEVELS = [
     ("1", _("Level 1: the district's supervisors")),
     ("2", _("Level 2: the city's supervisors")),
 ]
-
-
-def date_range(label, field_name):
-    """A from/to date filter (``<name>_after`` and ``<name>_before`` in the URL)."""
-    return filters.DateFromToRangeFilter(
-        label=label, field_name=field_name,
-        widget=DateRangeInput(),
-    )
-
-
-class DateRangeInput(filters.widgets.DateRangeWidget):
-    """Two date inputs, each with its own accessible name ("from", "to"); the range's
-    legend names the pair."""
-
-    def __init__(self):
-        super().__init__(attrs={"type": "date"})
-
-    def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        for sub, label in zip(context["widget"]["subwidgets"], (_("From"), _("To")),
-                              strict=False):
-            sub["attrs"]["aria-label"] = str(label)
-        return context
 
 
 def _descending(label):

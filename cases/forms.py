@@ -17,15 +17,9 @@ from cases.models import (
 )
 from riskdesk.access import scope_of
 from riskdesk.choices import Role
+from riskdesk.forms import DateInput, MultipleFileField
 from riskdesk.models import District
 from riskdesk.personal import mask_id, mask_phone, normalise_phone, normalise_resident_id
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class UserChoiceField(forms.ModelChoiceField):
@@ -199,22 +193,6 @@ def details_forms(case, data=None, *, kind=None):
         bound = data if form_kind == kind else None
         forms_by_kind[form_kind] = form_class(data=bound, instance=instance, prefix=prefix)
     return forms_by_kind
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data]
-        return [single(data, initial)] if data else []
 
 
 class FollowUpForm(forms.ModelForm):

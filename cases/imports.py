@@ -41,7 +41,6 @@ from cases.choices import (
     Source,
     Status,
 )
-from cases.files import MAX_RATIO, MAX_UNPACKED_BYTES, ZIP, clean_name
 from cases.models import (
     Case,
     CaseEvent,
@@ -52,6 +51,7 @@ from cases.models import (
     WageArrearsDetails,
 )
 from riskdesk.access import scope_of
+from riskdesk.files import MAX_RATIO, MAX_UNPACKED_BYTES, ZIP, clean_name
 from riskdesk.models import District
 from riskdesk.personal import normalise_phone, normalise_resident_id
 

@@ -12,25 +12,17 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from statistics import median
-from urllib.parse import urlencode
 
 from django.db import connection
 from django.db.models import Aggregate, Count, DateField, DurationField, F, Q, Sum
 from django.db.models.functions import TruncMonth
-from django.urls import reverse
 
 from cases.choices import OPEN_STATUSES, RiskLevel, Status
+from riskdesk.figures import Figure, filtered_url
 from riskdesk.periods import Period
 
 DONE_STATUSES = [Status.RESOLVED, Status.CLOSED]
 SLIPPING_ROWS = 5
-
-
-def filtered_url(view: str, base: dict, **params) -> str:
-    """The list page ``view`` filtered by ``base`` (the chosen district, if any) and
-    ``params``: the URL that shows the rows a figure counts."""
-    query = {**base, **{key: value for key, value in params.items() if value is not None}}
-    return f"{reverse(view)}?{urlencode(query, doseq=True)}"
 
 
 def list_url(base: dict, **params) -> str:
@@ -39,14 +31,6 @@ def list_url(base: dict, **params) -> str:
 
 def orders_url(base: dict, **params) -> str:
     return filtered_url("supervision:list", base, **params)
-
-
-@dataclass
-class Figure:
-    """A number and the list that shows it."""
-
-    value: int | Decimal
-    url: str
 
 
 class Median(Aggregate):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from riskdesk import notify
+from riskdesk.access import scope_of
 from riskdesk.actions import check_membership, check_username_free
 from riskdesk.calendar import WorkingCalendar
 from riskdesk.choices import EmailStatus
@@ -22,6 +23,42 @@ from riskdesk.models import (
     WorkingDayOverride,
 )
 from riskdesk.signin import AdminSignInForm
+
+
+def is_administrator(request) -> bool:
+    user = request.user
+    return bool(
+        user.is_active and user.is_staff and (user.is_superuser or scope_of(user).is_admin)
+    )
+
+
+class AdministratorsOnly:
+    """Administrators see and change; nobody deletes (rows are deactivated instead)."""
+
+    def has_module_permission(self, request):
+        return is_administrator(request)
+
+    def has_view_permission(self, request, obj=None):
+        return is_administrator(request)
+
+    def has_add_permission(self, request, *args):
+        return is_administrator(request)
+
+    def has_change_permission(self, request, obj=None):
+        return is_administrator(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnly(AdministratorsOnly):
+    """Administrators look; nobody adds, changes or deletes."""
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(District)

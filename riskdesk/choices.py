@@ -55,3 +55,8 @@ class AuditAction(models.TextChoices):
     DOWNLOAD = "download", _("Attachment download")
     REVEAL = "reveal", _("Personal data revealed")
     AGENCY_APPLICATION = "agency_application", _("Agency application sent")
+
+
+class AttachmentKind(models.TextChoices):
+    DOCUMENT = "document", _("Document")
+    PHOTO = "photo", _("Photo")

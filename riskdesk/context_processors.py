@@ -39,8 +39,6 @@ def navigation(request):
         contribute = getattr(config, "navigation", None)
         if callable(contribute):
             items.extend(contribute(scope))
-    if scope.role in (Role.STAFF, Role.SUPERVISOR, Role.ADMIN):
-        items.append(NavItem(_("Work summary"), reverse("summary"), "reports"))
     if scope.is_admin:
         items.append(NavItem(_("Administration"), reverse("admin:index"), "admin"))
     current = request.path.strip("/").split("/", 1)[0]

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "riskdesk",
     "cases",
     "assessments",
+    "reports",
 ]
 
 MIDDLEWARE = [

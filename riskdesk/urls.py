@@ -8,10 +8,7 @@ from riskdesk import views
 from riskdesk.signin import SignInForm
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("dashboard/", views.dashboard, name="dashboard"),
-    path("reports/summary/", views.summary, name="summary"),
-    path("reports/summary.docx", views.summary_docx, name="summary_docx"),
+    path("", include("reports.urls")),  # home, dashboard/, reports/ (names without namespace)
     path("healthz", views.healthz, name="healthz"),
     path(
         "accounts/login/",

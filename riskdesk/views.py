@@ -1,110 +1,22 @@
-from datetime import date
-from urllib.parse import urlencode
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import reverse
-from django.utils import formats
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from riskdesk import health, notify, periods, reports
-from riskdesk.access import scope_of
-from riskdesk.choices import ADDRESS_ONLY_KINDS, Delivery, NoticeKind, Role
-from riskdesk.models import District, Notification
-
-DASHBOARD_ROLES = (Role.STAFF, Role.SUPERVISOR, Role.ADMIN)
-
-
-def home(request):
-    scope = scope_of(request.user)
-    if scope.role in DASHBOARD_ROLES:
-        return dashboard(request)
-    districts = (
-        District.objects.active() if scope.everything
-        else District.objects.filter(pk__in=scope.district_ids)
-    )
-    membership = getattr(request.user, "membership", None)
-    return render(
-        request,
-        "riskdesk/home.html",
-        {
-            "role_label": membership.get_role_display() if membership else None,
-        "cache_minutes": max(1, settings.DASHBOARD_CACHE_SECONDS // 60),
-            "districts": districts,
-            "whole_city": scope.everything,
-        },
-    )
-
-
-def _selection(request) -> reports.Selection:
-    if scope_of(request.user).role not in DASHBOARD_ROLES:
-        raise Http404
-    return reports.Selection.from_query(request.user, request.GET)
-
-
-def _period_choices(selection) -> dict:
-    """The period selector's years and months, and the selection as a query string."""
-    return {
-        "years": range(selection.today.year, periods.FIRST_YEAR - 1, -1)[:10],
-        "months": [(number, formats.date_format(date(2000, number, 1), "F"))
-                   for number in range(1, 13)],
-        "query": urlencode(selection.query()),
-    }
-
-
-@require_GET
-@transaction.non_atomic_requests  # reads only: no transaction (BEGIN/COMMIT) around it
-def dashboard(request):
-    """Where risk stands in the user's districts and what is slipping (staff: their own)."""
-    selection = _selection(request)
-    context = reports.cached_dashboard(selection, sort=request.GET.get("sort", "-open"))
-    membership = getattr(request.user, "membership", None)
-    return render(request, "riskdesk/dashboard.html", {
-        **context,
-        "role_label": membership.get_role_display() if membership else None,
-        "cache_minutes": max(1, settings.DASHBOARD_CACHE_SECONDS // 60),
-        **_period_choices(selection),
-    })
-
-
-@require_GET
-@transaction.non_atomic_requests  # reads only: no transaction (BEGIN/COMMIT) around it
-def summary(request):
-    """The work summary of a year or month, printable; ``summary.docx`` to download."""
-    selection = _selection(request)
-    return render(request, "riskdesk/summary.html", {
-        "selection": selection,
-        "title": reports.summary_title(selection),
-        "sections": reports.summary(selection),
-        **_period_choices(selection),
-    })
-
-
-@require_GET
-def summary_docx(request):
-    selection = _selection(request)
-    title = reports.summary_title(selection)
-    body = reports.summary_docx(title, reports.summary(selection))
-    response = HttpResponse(
-        body,
-        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    )
-    name = f"riskdesk-summary-{selection.period.year}"
-    if selection.period.month:
-        name += f"-{selection.period.month:02d}"
-    response["Content-Disposition"] = f'attachment; filename="{name}.docx"'
-    return response
+from riskdesk import health, notify
+from riskdesk.choices import ADDRESS_ONLY_KINDS, Delivery, NoticeKind
+from riskdesk.models import Notification
 
 
 @login_not_required

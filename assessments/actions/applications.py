@@ -18,9 +18,9 @@ from assessments import events
 from assessments.choices import AgencyStatus, DecisionType
 from assessments.creditcode import validate_credit_code
 from assessments.models import Agency, AgencyDocument, AgencyScope
-from cases.files import check_upload
 from riskdesk import audit
 from riskdesk.choices import AuditAction, NoticeKind
+from riskdesk.files import check_upload
 from riskdesk.models import AuditEntry
 from riskdesk.notify import notify_address
 

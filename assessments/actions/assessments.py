@@ -21,7 +21,7 @@ from assessments.choices import (
     Recommendation,
 )
 from assessments.models import Assessment, Decision, ExpertReview, PublicNotice, RiskItem, Survey
-from cases.files import check_upload
+from riskdesk.files import check_upload
 
 
 def check_assignable(agency, decision, *, on: date | None = None):

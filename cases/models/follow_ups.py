@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.choices import AttachmentKind, FollowUpMethod
+from cases.choices import FollowUpMethod
 from cases.models.cases import MONEY, Case
 from riskdesk.access import ScopedQuerySet
+from riskdesk.choices import AttachmentKind
 
 
 class FollowUpQuerySet(ScopedQuerySet):

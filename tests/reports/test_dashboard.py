@@ -11,7 +11,7 @@ import time_machine
 from cases import actions
 from cases.choices import CategoryKind, RiskLevel, Status
 from cases.models import Case, WageArrearsDetails
-from cases.stats import Figure
+from riskdesk.figures import Figure
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -170,7 +170,7 @@ def test_assessors_have_no_dashboard(client, db, district):
 def test_home_is_the_dashboard_for_supervisors(client, city_supervisor):
     client.force_login(city_supervisor)
 
-    assert "riskdesk/dashboard.html" in [t.name for t in client.get("/").templates]
+    assert "reports/dashboard.html" in [t.name for t in client.get("/").templates]
 
 
 @pytest.mark.parametrize("query", ["?year=abc", "?year=1800&month=13", "?district=999999",

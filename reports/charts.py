@@ -1,4 +1,4 @@
-"""Geometry of the dashboard's SVG charts, drawn by templates/riskdesk/charts/*.html.
+"""Geometry of the dashboard's SVG charts, drawn by templates/reports/charts/*.html.
 
 Charts are computed on the server (no JavaScript library, nothing from the internet), so
 they print, work offline and read the same in both languages. Each bar keeps its figure's

@@ -1,0 +1,103 @@
+"""The home page (the dashboard for staff, supervisors and administrators) and the work
+summary."""
+
+from datetime import date
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import formats
+from django.views.decorators.http import require_GET
+
+from reports import dashboard as dashboard_
+from reports import summary as summary_
+from reports.selection import Selection
+from riskdesk import periods
+from riskdesk.access import scope_of
+from riskdesk.choices import Role
+from riskdesk.models import District
+
+DASHBOARD_ROLES = (Role.STAFF, Role.SUPERVISOR, Role.ADMIN)
+
+
+def home(request):
+    scope = scope_of(request.user)
+    if scope.role in DASHBOARD_ROLES:
+        return dashboard(request)
+    districts = (
+        District.objects.active() if scope.everything
+        else District.objects.filter(pk__in=scope.district_ids)
+    )
+    membership = getattr(request.user, "membership", None)
+    return render(
+        request,
+        "reports/home.html",
+        {
+            "role_label": membership.get_role_display() if membership else None,
+        "cache_minutes": max(1, settings.DASHBOARD_CACHE_SECONDS // 60),
+            "districts": districts,
+            "whole_city": scope.everything,
+        },
+    )
+
+
+def _selection(request) -> Selection:
+    if scope_of(request.user).role not in DASHBOARD_ROLES:
+        raise Http404
+    return Selection.from_query(request.user, request.GET)
+
+
+def _period_choices(selection) -> dict:
+    """The period selector's years and months, and the selection as a query string."""
+    return {
+        "years": range(selection.today.year, periods.FIRST_YEAR - 1, -1)[:10],
+        "months": [(number, formats.date_format(date(2000, number, 1), "F"))
+                   for number in range(1, 13)],
+        "query": urlencode(selection.query()),
+    }
+
+
+@require_GET
+@transaction.non_atomic_requests  # reads only: no transaction (BEGIN/COMMIT) around it
+def dashboard(request):
+    """Where risk stands in the user's districts and what is slipping (staff: their own)."""
+    selection = _selection(request)
+    context = dashboard_.cached_dashboard(selection, sort=request.GET.get("sort", "-open"))
+    membership = getattr(request.user, "membership", None)
+    return render(request, "reports/dashboard.html", {
+        **context,
+        "role_label": membership.get_role_display() if membership else None,
+        "cache_minutes": max(1, settings.DASHBOARD_CACHE_SECONDS // 60),
+        **_period_choices(selection),
+    })
+
+
+@require_GET
+@transaction.non_atomic_requests  # reads only: no transaction (BEGIN/COMMIT) around it
+def summary(request):
+    """The work summary of a year or month, printable; ``summary.docx`` to download."""
+    selection = _selection(request)
+    return render(request, "reports/summary.html", {
+        "selection": selection,
+        "title": summary_.summary_title(selection),
+        "sections": summary_.summary(selection),
+        **_period_choices(selection),
+    })
+
+
+@require_GET
+def summary_docx(request):
+    selection = _selection(request)
+    title = summary_.summary_title(selection)
+    body = summary_.summary_docx(title, summary_.summary(selection))
+    response = HttpResponse(
+        body,
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    name = f"riskdesk-summary-{selection.period.year}"
+    if selection.period.month:
+        name += f"-{selection.period.month:02d}"
+    response["Content-Disposition"] = f'attachment; filename="{name}.docx"'
+    return response
