@@ -12,7 +12,6 @@ LIMIT = 600
 BEING_SPLIT = {
     "cases/demo.py",
     "cases/imports.py",
-    "cases/views.py",
 }
 
 
