@@ -1,7 +1,7 @@
 """Personal data: PRC resident ID numbers and phone numbers, checked and masked.
 
 Lists, exports and the case history show these numbers masked; only the people allowed
-to reveal one see it whole, and every reveal is audited (``cases.views.reveal_contact``).
+to reveal one see it whole, and every reveal is audited (``cases.views.cases.reveal_contact``).
 """
 
 import re

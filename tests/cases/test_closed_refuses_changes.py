@@ -1,7 +1,7 @@
 """A closed case, and a closed supervision order, take no change: each write is refused
 in its action, with a message on the page, and nothing is written (no row, no file).
 
-Checked in cases/actions.py: register_case (a new case, never closed), update_case
+Checked in cases/actions/: register_case (a new case, never closed), update_case
 (refused before), transition (only "reopen" leaves "closed"), log_follow_up (refused
 before), add_attachment (was not checked), issue_order (refused before), acknowledge_order,
 answer_order, request_extension, return_order (not checked for a closed case; a closed

@@ -1,0 +1,137 @@
+"""Import of the rolling investigation (滚动排查) list from a CSV or Excel file.
+
+The whole file is checked first. If any row has a problem, nothing is written and every
+problem is reported with its spreadsheet row (the header is row 1) and its column.
+Otherwise all new rows are inserted in one transaction; rows whose source reference already
+exists in their district are skipped, so importing the same file again creates nothing
+twice. Problems with the file itself (type, size, encoding, headers) raise
+``ValidationError``.
+
+The package reads top to bottom: ``columns`` (limits, columns, results), ``reading`` (the
+file, its sheet and cells), ``checking`` (rows against the rules and the database),
+``templates``; this module runs an import. Callers import from here:
+``from cases import imports``.
+"""
+
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.actions import allocate_references, can_register
+from cases.choices import EventKind, Status
+from cases.imports.checking import CleanRow, RowChecker
+from cases.imports.columns import (
+    BATCH_SIZE,
+    DETAILS_MODEL,
+    IMPORT_COLUMNS,
+    MAX_COLUMNS,
+    MAX_LINE_BYTES,
+    MAX_ROWS,
+    MAX_UPLOAD_BYTES,
+    ImportResult,
+    RowError,
+)
+from cases.imports.reading import check_file, read_rows
+from cases.imports.templates import template_csv, template_xlsx
+from cases.models import Case, CaseEvent, FollowUpInterval
+from riskdesk.files import clean_name
+
+__all__ = [
+    "IMPORT_COLUMNS",
+    "MAX_COLUMNS",
+    "MAX_LINE_BYTES",
+    "MAX_ROWS",
+    "MAX_UPLOAD_BYTES",
+    "ImportResult",
+    "RowError",
+    "check_file",
+    "import_cases",
+    "read_rows",
+    "template_csv",
+    "template_xlsx",
+]
+
+
+# ---------------------------------------------------------------- the import
+def import_cases(*, user, upload) -> ImportResult:
+    """Check the whole file, then create its new cases in one transaction (or none)."""
+    if not can_register(user):
+        raise ValidationError(_("Your role cannot import cases."))
+    rows = read_rows(upload)
+    checker = RowChecker(user)
+    cleaned = checker.check(rows)
+    del rows
+    if checker.errors:
+        return ImportResult(created=0, skipped=0, errors=checker.errors)
+    district_ids = {clean.case["district_id"] for clean in cleaned}
+    existing = set(
+        Case.objects.for_user(user).filter(district_id__in=district_ids)
+        .exclude(source_reference="")
+        .values_list("district_id", "source_reference")
+        .iterator(chunk_size=10_000)
+    )
+    new = [
+        clean for clean in cleaned
+        if (clean.case["district_id"], clean.case["source_reference"]) not in existing
+    ]
+    if new:
+        try:
+            _insert(new, user=user, file_name=clean_name(upload.name))
+        except IntegrityError:
+            raise ValidationError(_(
+                "Someone else imported some of these rows at the same moment, so nothing was "
+                "imported. Import the file again: the rows already imported will be skipped."
+            )) from None
+    return ImportResult(created=len(new), skipped=len(cleaned) - len(new), errors=[])
+
+
+@transaction.atomic
+def _insert(new: list[CleanRow], *, user, file_name: str) -> None:
+    references = allocate_references(len(new))
+    now = timezone.now()
+    today = timezone.localdate()
+    next_due = {
+        level: today + timedelta(days=FollowUpInterval.days_for(level))
+        for level in {clean.case["risk_level"] for clean in new}
+    }
+    for start in range(0, len(new), BATCH_SIZE):
+        batch = new[start:start + BATCH_SIZE]
+        cases = [
+            Case(
+                reference=reference, status=Status.REPORTED,
+                next_follow_up_due=next_due[clean.case["risk_level"]],
+                created_at=now, updated_at=now, created_by=user, updated_by=user,
+                **clean.case,
+            )
+            for clean, reference in zip(batch, references[start:start + BATCH_SIZE],
+                                        strict=True)
+        ]
+        Case.objects.bulk_create(cases, batch_size=BATCH_SIZE)
+        if any(case.pk is None for case in cases):  # a database without RETURNING
+            ids = dict(
+                Case.objects.filter(reference__in=[case.reference for case in cases])
+                .values_list("reference", "pk")
+            )
+            for case in cases:
+                case.pk = ids[case.reference]
+        details = {}
+        for clean, case in zip(batch, cases, strict=True):
+            if clean.details is not None:
+                model = DETAILS_MODEL[clean.kind]
+                details.setdefault(model, []).append(model(case_id=case.pk, **clean.details))
+        for model, objects in details.items():
+            model.objects.bulk_create(objects, batch_size=BATCH_SIZE)
+        CaseEvent.objects.bulk_create(
+            [
+                CaseEvent(
+                    case_id=case.pk, kind=EventKind.IMPORTED, user=user, at=now,
+                    data={"status": case.status, "source_reference": case.source_reference,
+                          "file": file_name},
+                )
+                for case in cases
+            ],
+            batch_size=BATCH_SIZE,
+        )

@@ -1,0 +1,313 @@
+"""Risk cases' own pages: the list, registering and editing a case, the case page,
+revealing a personal number and the workflow's steps."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.transaction import non_atomic_requests
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cases import actions
+from cases.choices import Status
+from cases.filtersets import CaseFilterSet
+from cases.forms import (
+    AttachmentForm,
+    CaseForm,
+    FollowUpForm,
+    IssueOrderForm,
+    TransitionForm,
+    details_forms,
+)
+from cases.models import Case
+from cases.views.order_panels import ORDER_PEOPLE, order_panel, with_order_details
+from cases.views.timeline import timeline_entries
+from riskdesk import audit
+from riskdesk.access import scope_of
+from riskdesk.choices import AuditAction
+from riskdesk.lists import remembered
+
+PAGE_SIZES = (10, 25, 50, 100)
+
+
+def scoped_case(request, reference):
+    """The case if it is in the user's scope, else 404 (never 403: existence stays hidden)."""
+    queryset = Case.objects.for_user(request.user).with_related()
+    return get_object_or_404(queryset, reference=reference)
+
+
+def add_errors(form, error: ValidationError):
+    """Put an action's refusal on the form, next to the field it names where it can."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+# ---------------------------------------------------------------- the list
+def filtered_cases(request):
+    scoped = Case.objects.for_user(request.user)
+    filterset = CaseFilterSet(request.GET or None, queryset=scoped, user=request.user)
+    return filterset, filterset.qs
+
+
+class CasePaginator(Paginator):
+    """A paginator that is told its count and fetches a page in two steps.
+
+    The count comes from the per-status counts the page shows anyway, so the filtered
+    cases are counted once, not twice. A page is read as ids first (an index-only walk
+    of the sort order, from whichever end is nearer), then only those cases with their
+    related rows: an OFFSET no longer joins category, district and owner for every
+    skipped row.
+    """
+
+    def __init__(self, object_list, per_page, *, count):
+        super().__init__(object_list, per_page)
+        self._count = count
+
+    @property
+    def count(self):
+        return self._count
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        ids = self.page_ids(bottom, top)
+        # The ids come from the scoped, filtered queryset: reading them back needs neither
+        # the scope nor the filters again (a search would otherwise run twice).
+        by_id = Case.objects.with_related().in_bulk(ids)
+        return self._get_page([by_id[pk] for pk in ids if pk in by_id], number, self)
+
+    def page_ids(self, bottom, top) -> list:
+        """The ids of rows ``bottom`` to ``top`` in the list's order. An OFFSET walks every
+        row before the page, so a page in the second half is read from the other end, in
+        the reverse order: the last page skips no row at all. The orders end with the id
+        and reversing one also moves the empty values to the other end, so both walks
+        give the same rows."""
+        ids = self.object_list.values_list("pk", flat=True)
+        if bottom <= self.count - top or not ids.ordered:
+            return list(ids[bottom:bottom + self.per_page])
+        return list(ids.reverse()[self.count - top:self.count - bottom])[::-1]
+
+
+@require_GET
+@non_atomic_requests  # reads only: no transaction (BEGIN/COMMIT) around it
+def case_list(request):
+    restore = remembered(request, "cases")
+    if restore:
+        return restore
+    filterset, cases = filtered_cases(request)
+    try:
+        per_page = int(request.GET.get("per_page", 25))
+    except ValueError:
+        per_page = 25
+    per_page = per_page if per_page in PAGE_SIZES else 25
+    # Counts per status for the current filters but any status: one grouped query, which
+    # also gives the list's count (the statuses chosen, else all).
+    counts = filterset.status_counts()
+    status_counts = [(value, label, counts.get(value, 0)) for value, label in Status.choices]
+    chosen = filterset.form.cleaned_data.get("status") if filterset.is_bound else None
+    count = sum(counts.get(value, 0) for value in chosen) if chosen else sum(counts.values())
+    page = CasePaginator(cases, per_page, count=count).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    scope, today = scope_of(request.user), timezone.localdate()
+    return render(request, "cases/list.html", {
+        "filterset": filterset,
+        "page": page,
+        "show_district": not scope.is_staff,
+        "status_counts": status_counts,
+        "total": sum(counts.values()),
+        "query": query.urlencode(),
+        "per_page": per_page,
+        "page_sizes": PAGE_SIZES,
+        "can_register": actions.can_register(request.user),
+        "today": today,
+    })
+
+
+# ---------------------------------------------------------------- register and edit
+def _case_forms(request, case):
+    """The case form and the details forms; only the chosen kind's details are bound."""
+    posted = request.method == "POST"
+    form = CaseForm(request.POST if posted else None, instance=case, user=request.user)
+    valid = posted and form.is_valid()
+    kind = form.chosen_kind() if posted else (case.category.kind if case.pk else None)
+    details_by_kind = details_forms(case, request.POST if posted else None, kind=kind)
+    return form, details_by_kind, valid, kind
+
+
+def _details_for_save(details_by_kind, kind):
+    form = details_by_kind.get(kind)
+    return form.save(commit=False) if form is not None else None
+
+
+def _details_valid(details_by_kind, kind):
+    form = details_by_kind.get(kind)
+    return form is None or form.is_valid()
+
+
+@require_http_methods(["GET", "POST"])
+def case_create(request):
+    if not actions.can_register(request.user):
+        raise PermissionDenied
+    case = Case()
+    form, details_by_kind, valid, kind = _case_forms(request, case)
+    if valid and _details_valid(details_by_kind, kind):
+        try:
+            case = actions.register_case(
+                user=request.user, case=form.instance,
+                details=_details_for_save(details_by_kind, kind),
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Case %(ref)s registered.") % {"ref": case.reference})
+            return redirect(case)
+    return render(request, "cases/form.html", {
+        "form": form, "details_forms": details_by_kind, "case": None,
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def case_edit(request, reference):
+    case = scoped_case(request, reference)
+    if not actions.can_work_on(request.user, case):
+        raise PermissionDenied
+    if not case.is_open:
+        messages.warning(request, _("A closed case cannot be edited; a supervisor can reopen it."))
+        return redirect(case)
+    form, details_by_kind, valid, kind = _case_forms(request, case)
+    if valid and _details_valid(details_by_kind, kind):
+        try:
+            changes = actions.update_case(
+                user=request.user, case=form.instance,
+                details=_details_for_save(details_by_kind, kind),
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            if changes:
+                messages.success(request, _("Changes saved."))
+            else:
+                messages.info(request, _("Nothing was changed."))
+            return redirect(case)
+    return render(request, "cases/form.html", {
+        "form": form, "details_forms": details_by_kind, "case": case,
+    })
+
+
+# ---------------------------------------------------------------- the case page
+def case_page_lists(case) -> dict:
+    """The case page's ``events`` (newest first, with their users), ``follow_ups`` (with
+    their authors), ``attachments`` (with uploader and follow-up) and ``orders`` (newest
+    first, with the people who issued and handled them): one query each."""
+    return {
+        "events": case.events.select_related("user").order_by("-at", "-id"),
+        "follow_ups": case.follow_ups.select_related("created_by"),
+        "attachments": case.attachments.select_related("uploaded_by", "follow_up"),
+        "orders": case.orders.select_related(*ORDER_PEOPLE).order_by("-issued_at", "-id"),
+    }
+
+
+def case_page_context(request, case, *, issue_form=None, bound=None):
+    """Everything the case page shows. ``issue_form`` and ``bound`` (an order's step form
+    with its refusal: ``(order_pk, step, form)``) re-show a refused form where it was."""
+    user = request.user
+    can_work = actions.can_work_on(user, case) and case.is_open
+    lists = case_page_lists(case)
+    attachments, follow_ups = list(lists["attachments"]), list(lists["follow_ups"])
+    # Each follow-up's files, from the case's attachments read once for the list below
+    # (a query fewer than prefetching them), in the order they were attached.
+    files = {}
+    for attachment in sorted(attachments, key=lambda attachment: attachment.pk):
+        files.setdefault(attachment.follow_up_id, []).append(attachment)
+    for follow_up in follow_ups:
+        follow_up.files = files.get(follow_up.pk, [])
+    today = timezone.localdate()
+    orders = with_order_details(lists["orders"])
+    can_issue = actions.can_issue_order(user, case)
+    if can_issue and issue_form is None:
+        issue_form = IssueOrderForm(user=user, prefix="issue")
+    return {
+        "case": case,
+        "details": case.details(),
+        "labels": case.figure_labels(),
+        "history": timeline_entries(lists["events"]),
+        "follow_ups": follow_ups,
+        "attachments": attachments,
+        "transitions": actions.allowed_transitions(user, case),
+        "transition_form": TransitionForm(),
+        "can_work": can_work,
+        "follow_up_form": FollowUpForm(case=case) if can_work else None,
+        "attachment_form": AttachmentForm() if can_work else None,
+        "order_panels": [order_panel(user, order, today, bound=bound) for order in orders],
+        "issue_form": issue_form if can_issue else None,
+        "today": today,
+        "personal_data": personal_data(case),
+        "can_reveal": actions.can_reveal_personal_data(user, case),
+    }
+
+
+@require_GET
+@non_atomic_requests  # reads only: no transaction (BEGIN/COMMIT) around it
+def case_detail(request, reference):
+    case = scoped_case(request, reference)
+    return render(request, "cases/detail.html", case_page_context(request, case))
+
+
+# ---------------------------------------------------------------- personal data
+PERSONAL_FIELDS = ("contact_id_number", "contact_phone")
+
+
+def personal_data(case, revealed=None):
+    """The case's personal numbers for its page: masked, or whole when just revealed."""
+    return [
+        {
+            "name": name,
+            "label": capfirst(Case._meta.get_field(name).verbose_name),
+            "masked": getattr(case, f"{name}_masked"),
+            "value": getattr(case, name) if name == revealed else "",
+        }
+        for name in PERSONAL_FIELDS
+    ]
+
+
+@require_POST
+def reveal_contact(request, reference, name):
+    """Show one personal number whole, to the owner, a supervisor or an admin; audited."""
+    case = scoped_case(request, reference)
+    if name not in PERSONAL_FIELDS:
+        raise Http404
+    if not actions.can_reveal_personal_data(request.user, case):
+        raise PermissionDenied
+    audit.record(request, AuditAction.REVEAL, object_label=f"{case.reference} {name}")
+    context = case_page_context(request, case)
+    context["personal_data"] = personal_data(case, revealed=name)
+    response = render(request, "cases/detail.html", context)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+def case_transition(request, reference, name):
+    case = scoped_case(request, reference)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Every status change needs a note."))
+        return redirect(case)
+    try:
+        actions.transition(user=request.user, case=case, name=name, note=form.cleaned_data["note"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Status changed to “%(status)s”.") % {
+            "status": case.get_status_display()
+        })
+    return redirect(case)

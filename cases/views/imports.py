@@ -1,0 +1,67 @@
+"""Importing cases from a CSV or Excel file, and the files' templates; a big file is
+imported by a background job."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods
+
+from cases import actions, imports, jobs
+from cases.forms import ImportForm
+
+
+@require_http_methods(["GET", "POST"])
+def case_import(request):
+    if not actions.can_register(request.user):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.size > jobs.IMPORT_INLINE_BYTES:
+                imports.check_file(upload)  # a file that cannot be read is refused now
+                job = jobs.start_import(user=request.user, upload=upload)
+                messages.info(request, _("The file is big: it is being checked and imported "
+                                         "in the background. Your inbox tells you when it is "
+                                         "done."))
+                return redirect(job)
+            result = imports.import_cases(user=request.user, upload=upload)
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            if not result.errors:
+                messages.success(request, imported_message(result))
+                return redirect("cases:list")
+    return render(request, "cases/import.html", {
+        "form": form, "result": result, "columns": imports.IMPORT_COLUMNS,
+    })
+
+
+def imported_message(result) -> str:
+    text = ngettext(
+        "%(count)s case imported.", "%(count)s cases imported.", result.created
+    ) % {"count": result.created}
+    if result.skipped:
+        text += " " + ngettext(
+            "%(count)s row had been imported before and was skipped.",
+            "%(count)s rows had been imported before and were skipped.",
+            result.skipped,
+        ) % {"count": result.skipped}
+    return text
+
+
+@require_GET
+def import_template(request, suffix):
+    if suffix == "csv":
+        response = HttpResponse(imports.template_csv(), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            imports.template_xlsx(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="riskdesk-import-template.{suffix}"'
+    return response
