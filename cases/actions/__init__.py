@@ -27,7 +27,7 @@ from cases.actions.cases import (
     transition,
     update_case,
 )
-from cases.actions.follow_ups import add_attachment, log_follow_up
+from cases.actions.follow_ups import add_attachment, add_attachments, log_follow_up
 from cases.actions.orders import (
     ESCALATION_SUPERVISION,
     NOTICE_STATES,
@@ -64,6 +64,7 @@ __all__ = [
     "Step",
     "acknowledge_order",
     "add_attachment",
+    "add_attachments",
     "allocate_references",
     "allowed_order_steps",
     "allowed_transitions",

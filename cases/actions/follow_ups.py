@@ -84,6 +84,14 @@ def log_follow_up(*, user, case: Case, follow_up: FollowUp, uploads=()) -> Follo
 
 
 @transaction.atomic
+def add_attachments(*, user, case: Case, uploads) -> list[Attachment]:
+    """Store several files on the case: all of them, or none if one is refused."""
+    for upload in uploads:
+        check_upload(upload)  # every file is checked before any is written
+    return [add_attachment(user=user, case=case, upload=upload) for upload in uploads]
+
+
+@transaction.atomic
 def add_attachment(*, user, case: Case, upload, follow_up=None, order=None) -> Attachment:
     """Store an uploaded file (checked by name, content and size) on the case; ``order``
     links it to the supervision order it answers."""

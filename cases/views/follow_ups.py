@@ -44,8 +44,7 @@ def attachment_upload(request, reference):
         messages.error(request, _("Choose at least one file."))
         return redirect(case)
     try:
-        for upload in form.cleaned_data["files"]:
-            actions.add_attachment(user=request.user, case=case, upload=upload)
+        actions.add_attachments(user=request.user, case=case, uploads=form.cleaned_data["files"])
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

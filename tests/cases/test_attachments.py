@@ -147,3 +147,18 @@ def test_the_case_page_lists_each_follow_ups_files_under_it_in_a_fixed_number_of
                              "third-b.pdf", "third-c.pdf", "loose.pdf")
                  if f">{n}</a>" in html[start:end]]
         assert shown == files, name
+
+
+def test_files_sent_together_are_attached_all_or_none(case, owner, client_for, tmp_path):
+    # given a good PDF and, after it, an executable renamed .pdf, sent in one upload
+    client = client_for(owner)
+    files = [SimpleUploadedFile("report.pdf", PDF), SimpleUploadedFile("tool.pdf", b"MZ\x90\x00")]
+
+    # when the staff member attaches them
+    response = client.post(f"/cases/{case.reference}/attachments/", {"files": files},
+                           follow=True)
+
+    # then they are told why, and neither file is on the case or on the disk
+    assert "tool.pdf is not really a PDF file" in response.content.decode()
+    assert not Attachment.objects.filter(case=case).exists()
+    assert not [path for path in tmp_path.rglob("*") if path.is_file()]
