@@ -6,22 +6,18 @@
 
 Each use case checks the user's right, changes the rows and writes the history in one
 transaction; a refusal raises ``ValidationError`` saying why and changes nothing.
-Callers import from here: ``from cases import actions``.
+Callers import from here (``from cases import actions``), which names what is used
+outside the package; the rest is imported from its module.
 """
 
 from cases.actions.cases import (
-    BOTH,
     EDITABLE_FIELDS,
-    MASKED_FIELDS,
-    SUPERVISORS,
     TRANSITIONS,
-    Step,
     allocate_references,
     allowed_transitions,
     can_register,
     can_reveal_personal_data,
     can_work_on,
-    check_open,
     eligible_owners,
     register_case,
     transition,
@@ -29,39 +25,22 @@ from cases.actions.cases import (
 )
 from cases.actions.follow_ups import add_attachment, add_attachments, log_follow_up
 from cases.actions.orders import (
-    ESCALATION_SUPERVISION,
-    NOTICE_STATES,
-    ORDER_STEPS,
-    SUPERVISION_RANK,
     acknowledge_order,
     allowed_order_steps,
     answer_order,
-    can_acknowledge_order,
     can_issue_order,
-    can_supervise_order,
     close_order,
     decide_extension,
-    is_district_staff,
     issue_order,
     issue_order_refusal,
     order_levels,
-    order_url,
-    refresh_supervision_level,
     request_extension,
     return_order,
 )
 
 __all__ = [
-    "BOTH",
     "EDITABLE_FIELDS",
-    "ESCALATION_SUPERVISION",
-    "MASKED_FIELDS",
-    "NOTICE_STATES",
-    "ORDER_STEPS",
-    "SUPERVISION_RANK",
-    "SUPERVISORS",
     "TRANSITIONS",
-    "Step",
     "acknowledge_order",
     "add_attachment",
     "add_attachments",
@@ -69,23 +48,17 @@ __all__ = [
     "allowed_order_steps",
     "allowed_transitions",
     "answer_order",
-    "can_acknowledge_order",
     "can_issue_order",
     "can_register",
     "can_reveal_personal_data",
-    "can_supervise_order",
     "can_work_on",
-    "check_open",
     "close_order",
     "decide_extension",
     "eligible_owners",
-    "is_district_staff",
     "issue_order",
     "issue_order_refusal",
     "log_follow_up",
     "order_levels",
-    "order_url",
-    "refresh_supervision_level",
     "register_case",
     "request_extension",
     "return_order",

@@ -29,10 +29,7 @@ from cases.imports.columns import (
     IMPORT_COLUMNS,
     MAX_COLUMNS,
     MAX_LINE_BYTES,
-    MAX_ROWS,
-    MAX_UPLOAD_BYTES,
     ImportResult,
-    RowError,
 )
 from cases.imports.reading import check_file, read_rows
 from cases.imports.templates import template_csv, template_xlsx
@@ -43,10 +40,6 @@ __all__ = [
     "IMPORT_COLUMNS",
     "MAX_COLUMNS",
     "MAX_LINE_BYTES",
-    "MAX_ROWS",
-    "MAX_UPLOAD_BYTES",
-    "ImportResult",
-    "RowError",
     "check_file",
     "import_cases",
     "read_rows",
