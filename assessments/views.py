@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.db.transaction import non_atomic_requests
 from django.http import FileResponse, Http404
@@ -18,30 +17,9 @@ from assessments.models import Agency, AgencyDocument, Decision, RiskItem, Train
 from riskdesk import audit
 from riskdesk.access import scope_of
 from riskdesk.choices import AuditAction, Role
+from riskdesk.forms import add_errors
+from riskdesk.lists import paginate
 from riskdesk.uploads import upload_limits
-
-PAGE_SIZES = (10, 25, 50, 100)
-
-
-def paginate(request, queryset):
-    try:
-        per_page = int(request.GET.get("per_page", 25))
-    except ValueError:
-        per_page = 25
-    per_page = per_page if per_page in PAGE_SIZES else 25
-    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return {"page": page, "per_page": per_page, "page_sizes": PAGE_SIZES,
-            "query": query.urlencode()}
-
-
-def add_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def scoped_decision(request, pk):

@@ -5,10 +5,12 @@ of each list is kept in the user's session and restored when the list is opened 
 the navigation. ``?clear=1`` forgets it (the list's "Clear" button).
 """
 
+from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect, QueryDict
 
 SESSION_KEY = "riskdesk.list_filters"
 NOT_REMEMBERED = ("page", "clear")  # where you were in the list is not a filter
+PAGE_SIZES = (10, 25, 50, 100)
 
 
 def remembered(request, name: str) -> HttpResponseRedirect | None:
@@ -35,3 +37,15 @@ def remembered(request, name: str) -> HttpResponseRedirect | None:
             saved.pop(name, None)
         request.session[SESSION_KEY] = saved
     return None
+
+
+def paginate(request, queryset, paginator_class=Paginator, **kwargs) -> dict:
+    """A list page's page of ``queryset`` in the size the user chose (``?per_page=``), and
+    what its paging links need: the query string without the page."""
+    per_page = request.GET.get("per_page", "25")
+    per_page = int(per_page) if per_page in {str(size) for size in PAGE_SIZES} else 25
+    page = paginator_class(queryset, per_page, **kwargs).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {"page": page, "per_page": per_page, "page_sizes": PAGE_SIZES,
+            "query": query.urlencode()}

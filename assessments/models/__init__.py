@@ -24,27 +24,3 @@ from assessments.models.decisions import (
 )
 from assessments.models.redlines import RedLine, Violation
 from assessments.models.trainings import Attendance, Training
-
-__all__ = [
-    "Agency",
-    "AgencyAlert",
-    "AgencyDocument",
-    "AgencyEvent",
-    "AgencyMember",
-    "AgencyScope",
-    "Assessment",
-    "Attendance",
-    "Decision",
-    "DecisionEvent",
-    "Department",
-    "Expert",
-    "ExpertReview",
-    "PublicNotice",
-    "RedLine",
-    "RiskItem",
-    "Survey",
-    "Training",
-    "Violation",
-    "agency_document_path",  # named by the migrations (upload_to)
-    "report_path",
-]

@@ -36,17 +36,6 @@ from cases.imports.templates import template_csv, template_xlsx
 from cases.models import Case, CaseEvent, FollowUpInterval
 from riskdesk.files import clean_name
 
-__all__ = [
-    "IMPORT_COLUMNS",
-    "MAX_COLUMNS",
-    "MAX_LINE_BYTES",
-    "check_file",
-    "import_cases",
-    "read_rows",
-    "template_csv",
-    "template_xlsx",
-]
-
 
 # ---------------------------------------------------------------- the import
 def import_cases(*, user, upload) -> ImportResult:

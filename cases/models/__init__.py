@@ -15,25 +15,3 @@ from cases.models.deadlines import EscalationRule, FollowUpInterval, SecurityPer
 from cases.models.follow_ups import Attachment, FollowUp, attachment_path
 from cases.models.jobs import Job, job_path
 from cases.models.orders import CaseAlert, ExtensionRequest, SupervisionOrder
-
-__all__ = [
-    "DETAILS_MODELS",
-    "Attachment",
-    "Case",
-    "CaseAlert",
-    "CaseEvent",
-    "Category",
-    "EscalationRule",
-    "ExtensionRequest",
-    "FollowUp",
-    "FollowUpInterval",
-    "Job",
-    "MassVictimDetails",
-    "RealEstateDetails",
-    "ReferenceCounter",
-    "SecurityPeriod",
-    "SupervisionOrder",
-    "WageArrearsDetails",
-    "attachment_path",  # named by the migrations (upload_to)
-    "job_path",
-]

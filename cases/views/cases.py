@@ -29,24 +29,14 @@ from cases.views.timeline import timeline_entries
 from riskdesk import audit
 from riskdesk.access import scope_of
 from riskdesk.choices import AuditAction
-from riskdesk.lists import remembered
-
-PAGE_SIZES = (10, 25, 50, 100)
+from riskdesk.forms import add_errors
+from riskdesk.lists import paginate, remembered
 
 
 def scoped_case(request, reference):
     """The case if it is in the user's scope, else 404 (never 403: existence stays hidden)."""
     queryset = Case.objects.for_user(request.user).with_related()
     return get_object_or_404(queryset, reference=reference)
-
-
-def add_errors(form, error: ValidationError):
-    """Put an action's refusal on the form, next to the field it names where it can."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # ---------------------------------------------------------------- the list
@@ -103,30 +93,19 @@ def case_list(request):
     if restore:
         return restore
     filterset, cases = filtered_cases(request)
-    try:
-        per_page = int(request.GET.get("per_page", 25))
-    except ValueError:
-        per_page = 25
-    per_page = per_page if per_page in PAGE_SIZES else 25
     # Counts per status for the current filters but any status: one grouped query, which
     # also gives the list's count (the statuses chosen, else all).
     counts = filterset.status_counts()
     status_counts = [(value, label, counts.get(value, 0)) for value, label in Status.choices]
     chosen = filterset.form.cleaned_data.get("status") if filterset.is_bound else None
     count = sum(counts.get(value, 0) for value in chosen) if chosen else sum(counts.values())
-    page = CasePaginator(cases, per_page, count=count).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     scope, today = scope_of(request.user), timezone.localdate()
     return render(request, "cases/list.html", {
         "filterset": filterset,
-        "page": page,
+        **paginate(request, cases, CasePaginator, count=count),
         "show_district": not scope.is_staff,
         "status_counts": status_counts,
         "total": sum(counts.values()),
-        "query": query.urlencode(),
-        "per_page": per_page,
-        "page_sizes": PAGE_SIZES,
         "can_register": actions.can_register(request.user),
         "today": today,
     })

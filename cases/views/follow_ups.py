@@ -10,9 +10,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cases import actions
 from cases.forms import AttachmentForm, FollowUpForm
 from cases.models import Attachment, FollowUp
-from cases.views.cases import add_errors, scoped_case
+from cases.views.cases import scoped_case
 from riskdesk import audit
 from riskdesk.choices import AuditAction
+from riskdesk.forms import add_errors
 
 
 @require_http_methods(["GET", "POST"])

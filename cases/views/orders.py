@@ -3,7 +3,6 @@ issuing an order from the case page and the small POST steps on an order."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Exists, OuterRef
 from django.db.transaction import non_atomic_requests
@@ -18,9 +17,10 @@ from cases.choices import ExtensionState, OrderState
 from cases.filtersets import SupervisionOrderFilterSet
 from cases.forms import IssueOrderForm, order_step_form
 from cases.models import ExtensionRequest, SupervisionOrder
-from cases.views.cases import PAGE_SIZES, add_errors, case_page_context, scoped_case
+from cases.views.cases import case_page_context, scoped_case
 from cases.views.order_panels import ORDER_PEOPLE, order_panel, order_timeline, with_order_details
-from riskdesk.lists import remembered
+from riskdesk.forms import add_errors
+from riskdesk.lists import paginate, remembered
 
 
 def scoped_order(request, pk):
@@ -53,20 +53,9 @@ def order_list(request):
             default=models.Value(0), output_field=models.IntegerField(),
         )
         orders = orders.order_by(closed_last, "due_date", "id")
-    try:
-        per_page = int(request.GET.get("per_page", 25))
-    except ValueError:
-        per_page = 25
-    per_page = per_page if per_page in PAGE_SIZES else 25
-    page = Paginator(orders, per_page).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(request, "cases/orders.html", {
         "filterset": filterset,
-        "page": page,
-        "query": query.urlencode(),
-        "per_page": per_page,
-        "page_sizes": PAGE_SIZES,
+        **paginate(request, orders),
         "today": timezone.localdate(),
     })
 
