@@ -4,15 +4,14 @@ registration expires, and its automatic expiry.
 Sweeps over database state, like ``cases/tasks.py``: each reminder (agency, threshold,
 valid-until date) and each expiry is claimed by inserting an ``AgencyAlert`` row with a
 unique key in the same transaction as its effects, so a second, concurrent or late run
-sends nothing twice. The e-mails go out after the transaction commits.
+sends nothing twice. The notices go through ``riskdesk.notify``: e-mailed to the agency's
+contact and to each administrator's inbox, sent after the transaction commits, retried,
+and listed as failed if they keep failing.
 """
 
-import logging
 from datetime import date, timedelta
 
 from celery import shared_task
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,8 +20,9 @@ from assessments import events
 from assessments.actions import admins, flag_assessments
 from assessments.choices import RENEWAL_THRESHOLDS, AgencyAlertKind, AgencyStatus
 from assessments.models import Agency, AgencyAlert
+from riskdesk.choices import NoticeKind
+from riskdesk.notify import notify_address, notify_many
 
-log = logging.getLogger(__name__)
 BATCH = 500
 
 
@@ -36,27 +36,23 @@ def in_batches(queryset, size=BATCH):
         last = batch[-1].pk
 
 
-def claim(*, agency, kind, valid_until) -> bool:
+def claim(*, agency, kind, valid_until) -> AgencyAlert | None:
     try:
         with transaction.atomic():
-            AgencyAlert.objects.create(agency=agency, kind=kind, valid_until=valid_until)
+            return AgencyAlert.objects.create(agency=agency, kind=kind, valid_until=valid_until)
     except IntegrityError:
-        return False
-    return True
+        return None
 
 
-def _mail(agency, subject, body):
-    recipients = [agency.contact_email, *admins().exclude(email="").values_list(
-        "email", flat=True)]
-    url = f"{settings.SITE_URL.rstrip('/')}{agency.get_absolute_url()}"
-
-    def send():
-        try:
-            send_mail(subject, f"{body}\n\n{url}", None, recipients)
-        except Exception:  # recorded in the log; the claim stands (no resend storm)
-            log.exception("could not e-mail agency reminder for %s", agency.pk)
-
-    transaction.on_commit(send)
+def _notify(alert, kind):
+    """Tell the agency's contact (by e-mail) and the administrators (inbox, and e-mail as
+    each chose) what the claimed ``alert`` is about."""
+    agency = alert.agency
+    key = f"agency-alert:{alert.pk}"
+    params = {"ref": agency.reference, "title": agency.name,
+              "date": agency.valid_until.isoformat()}
+    notify_address(agency.contact_email, kind=kind, key=key, params=params)
+    notify_many([(user, kind, key, params, agency.get_absolute_url()) for user in admins()])
 
 
 @shared_task(acks_late=True)
@@ -73,17 +69,13 @@ def remind_agency_renewals(today: str | None = None):
         left = (agency.valid_until - day).days
         days = min(t for t in RENEWAL_THRESHOLDS if left <= t)
         with transaction.atomic():
-            if not claim(agency=agency, kind=RENEWAL_THRESHOLDS[days],
-                         valid_until=agency.valid_until):
+            alert = claim(agency=agency, kind=RENEWAL_THRESHOLDS[days],
+                          valid_until=agency.valid_until)
+            if alert is None:
                 skipped += 1
                 continue
             events.agency_reminded(agency=agency, days=days, valid_until=agency.valid_until)
-            _mail(agency, _("Registration of %(name)s expires on %(date)s")
-                  % {"name": agency.name, "date": agency.valid_until},
-                  _("The registration of %(name)s (%(ref)s) in the registry of third-party "
-                    "assessors expires in %(days)s days, on %(date)s. Apply for renewal in "
-                    "time.") % {"name": agency.name, "ref": agency.reference, "days": left,
-                                "date": agency.valid_until})
+            _notify(alert, NoticeKind.AGENCY_EXPIRING)
             sent += 1
     return {"sent": sent, "skipped": skipped}
 
@@ -97,8 +89,9 @@ def expire_agencies(today: str | None = None):
     expired = 0
     for agency in in_batches(due):
         with transaction.atomic():
-            if not claim(agency=agency, kind=AgencyAlertKind.EXPIRED,
-                         valid_until=agency.valid_until):
+            alert = claim(agency=agency, kind=AgencyAlertKind.EXPIRED,
+                          valid_until=agency.valid_until)
+            if alert is None:
                 continue
             moved = Agency.objects.filter(pk=agency.pk, status=AgencyStatus.APPROVED,
                                           valid_until=agency.valid_until).update(
@@ -108,9 +101,6 @@ def expire_agencies(today: str | None = None):
             events.agency_expired(agency=agency, valid_until=agency.valid_until)
             flag_assessments(agency, reason=_("%(agency)s: registration expired on %(date)s")
                              % {"agency": agency.name, "date": agency.valid_until})
-            _mail(agency, _("Registration of %(name)s expired") % {"name": agency.name},
-                  _("The registration of %(name)s (%(ref)s) expired on %(date)s; it can no "
-                    "longer be assigned assessments.") % {
-                      "name": agency.name, "ref": agency.reference, "date": agency.valid_until})
+            _notify(alert, NoticeKind.AGENCY_EXPIRED)
             expired += 1
     return {"expired": expired}

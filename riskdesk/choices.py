@@ -23,6 +23,8 @@ class NoticeKind(models.TextChoices):
     JOB_DONE = "job_done", _("Export or import finished")
     ASSESSMENT_FLAGGED = "assessment_flagged", _("Assessment flagged")
     APPLICATION_RECEIVED = "application_received", _("Agency application received")
+    AGENCY_EXPIRING = "agency_expiring", _("Agency registration expiring")
+    AGENCY_EXPIRED = "agency_expired", _("Agency registration expired")
 
 
 # Notices e-mailed to an address with no account behind it (an applicant): no inbox, and

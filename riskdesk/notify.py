@@ -54,6 +54,14 @@ TEXTS = {
         "Application %(ref)s received: %(title)s applied to the registry of third-party "
         "assessors. Quote %(ref)s when you contact us."
     ),
+    NoticeKind.AGENCY_EXPIRING: _(
+        "%(title)s (%(ref)s): its registration in the registry of third-party assessors "
+        "expires on %(date)s. Apply for renewal in time."
+    ),
+    NoticeKind.AGENCY_EXPIRED: _(
+        "%(title)s (%(ref)s): its registration expired on %(date)s; it can no longer be "
+        "assigned assessments."
+    ),
 }
 
 KEY_MAX_LENGTH = Notification._meta.get_field("key").max_length

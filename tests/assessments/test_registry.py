@@ -18,6 +18,9 @@ from assessments.choices import (
 )
 from assessments.creditcode import validate_credit_code
 from assessments.models import Agency, AgencyAlert, RedLine
+from riskdesk.choices import NoticeKind
+from riskdesk.models import Notification
+from riskdesk.notify import render
 
 
 # ---------------------------------------------------------------- credit code
@@ -185,7 +188,7 @@ def _expiring(days):
 
 @pytest.mark.parametrize("days,kind", [(60, "renewal_60"), (30, "renewal_30"),
                                        (7, "renewal_7"), (45, "renewal_60")])
-def test_renewal_reminder_sent_once_per_threshold(db, days, kind, mailoutbox,
+def test_renewal_reminder_sent_once_per_threshold(db, days, kind, mailoutbox, eager_tasks,
                                                   django_capture_on_commit_callbacks):
     agency = _expiring(days)
     with django_capture_on_commit_callbacks(execute=True):
@@ -194,6 +197,28 @@ def test_renewal_reminder_sent_once_per_threshold(db, days, kind, mailoutbox,
     assert first == {"sent": 1, "skipped": 0} and second == {"sent": 0, "skipped": 1}
     assert list(AgencyAlert.objects.values_list("kind", flat=True)) == [kind]
     assert len(mailoutbox) == 1 and agency.contact_email in mailoutbox[0].to
+
+
+def test_administrators_find_the_reminder_in_their_inbox_and_the_contact_by_email(
+        admin_user, mailoutbox, eager_tasks, django_capture_on_commit_callbacks):
+    # given an agency whose registration expires in a week
+    agency = _expiring(7)
+
+    # when the reminders run
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.remind_agency_renewals()
+
+    # then the administrator has it in the inbox, linked to the agency
+    notice = Notification.objects.get(user=admin_user)
+    assert notice.kind == NoticeKind.AGENCY_EXPIRING
+    assert notice.url == agency.get_absolute_url()
+    assert agency.name in render(notice) and agency.valid_until.isoformat() in render(notice)
+    # and the contact and the administrator each get an e-mail saying it, the contact's
+    # recorded as sent like every other notice
+    assert sorted(m.to[0] for m in mailoutbox) == sorted([agency.contact_email,
+                                                          admin_user.email])
+    assert Notification.objects.get(address=agency.contact_email).email_status == "sent"
+    assert "Apply for renewal in time" in mailoutbox[0].body
 
 
 def test_no_reminder_far_from_expiry(db):
@@ -210,7 +235,7 @@ def test_each_threshold_is_sent_as_the_date_approaches(db):
     assert kinds == ["renewal_30", "renewal_60", "renewal_7"]
 
 
-def test_expiry_happens_once_and_flags_assessments(assessment, agency, mailoutbox,
+def test_expiry_happens_once_and_flags_assessments(assessment, agency, mailoutbox, eager_tasks,
                                                    django_capture_on_commit_callbacks):
     later = (agency.valid_until + datetime.timedelta(days=1)).isoformat()
     with django_capture_on_commit_callbacks(execute=True):
@@ -221,7 +246,8 @@ def test_expiry_happens_once_and_flags_assessments(assessment, agency, mailoutbo
     assert agency.events.filter(kind=AgencyEventKind.EXPIRED).count() == 1
     assessment.refresh_from_db()
     assert assessment.flagged
-    assert len(mailoutbox) == 1
+    assert [m.to for m in mailoutbox] == [[agency.contact_email]]
+    assert "can no longer be assigned assessments" in mailoutbox[0].body
 
 
 def test_an_agency_renewed_before_expiry_does_not_expire(admin_user, agency):
