@@ -103,11 +103,11 @@ class LookAlikeNameMixin:
 
 
 class UserAddForm(LookAlikeNameMixin, AdminUserCreationForm):
-    pass
+    """The admin's form for a new user, refusing look-alike names."""
 
 
 class UserEditForm(LookAlikeNameMixin, UserChangeForm):
-    pass
+    """The admin's form for an existing user, refusing a rename to a look-alike name."""
 
 
 User = get_user_model()
