@@ -190,7 +190,12 @@ STORAGES = {
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG or not env_bool("STATIC_MANIFEST", True)
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        )
+        ),
+        # Public files, readable by every user: collected by root when the image is
+        # built, served by the app's own user. Without this, FILE_UPLOAD_PERMISSIONS
+        # (0640, meant for attachments) applied to them too, and gunicorn could not read
+        # its own manifest.
+        "OPTIONS": {"file_permissions_mode": 0o644, "directory_permissions_mode": 0o755},
     },
 }
 
