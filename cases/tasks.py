@@ -327,7 +327,7 @@ def escalate(steps: list[Step], *, result, supervisors):
         ])
         notices = []
         for step in steps:
-            reason = str(EscalationTrigger(step.trigger).label)
+            reason = EscalationTrigger(step.trigger).label  # translated when read
             url = step.order.get_absolute_url() if step.order else step.case.get_absolute_url()
             params = case_params(step.case, level=step.level, reason=reason,
                                  date=step.due.isoformat())

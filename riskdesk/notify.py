@@ -11,12 +11,17 @@ The inbox and the settings page use the small functions at the end (``unread_cou
 ``mark_read``, ``mark_all_read``, ``deliveries_for``, ``save_deliveries``).
 """
 
+import contextlib
 import hashlib
 import logging
+from datetime import date
 
 from django.db import IntegrityError, transaction
 from django.db.models import Func, IntegerField, OuterRef, Subquery
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.functional import Promise
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from riskdesk.choices import ADDRESS_ONLY_KINDS, Delivery, EmailStatus, NoticeKind
@@ -66,6 +71,35 @@ TEXTS = {
 
 KEY_MAX_LENGTH = Notification._meta.get_field("key").max_length
 
+# The words a notice names (a state, a reason) are kept in English, the catalogue's own
+# language, and translated when the notice is shown or e-mailed: the reader's language,
+# never the writer's. The context each kind's words were declared with (pgettext_lazy).
+WORD_PARAMS = ("state", "reason")
+WORD_CONTEXTS = {
+    NoticeKind.ORDER_UPDATE: "supervision order notice",
+    NoticeKind.EXTENSION: "extension notice",
+}
+
+
+def stored(params) -> dict:
+    """``params`` as a notice keeps them: translatable words (lazy strings) in English."""
+    with translation.override("en"):
+        return {name: str(value) if isinstance(value, Promise) else value
+                for name, value in (params or {}).items()}
+
+
+def _shown(kind, params: dict) -> dict:
+    """The params in the active language: words translated, ISO dates written out."""
+    shown = dict(params)
+    context = WORD_CONTEXTS.get(kind)
+    for name in WORD_PARAMS:
+        if isinstance(shown.get(name), str) and shown[name]:
+            shown[name] = pgettext(context, shown[name]) if context else gettext(shown[name])
+    if isinstance(shown.get("date"), str):
+        with contextlib.suppress(ValueError):  # not an ISO date: shown as it was written
+            shown["date"] = date_format(date.fromisoformat(shown["date"]), "DATE_FORMAT")
+    return shown
+
 
 def fit_key(key: str) -> str:
     """The key, shortened to fit the column without making two different keys one."""
@@ -84,7 +118,7 @@ def render(notification) -> str:
     if template is None:
         return notification.get_kind_display()
     try:
-        return str(template) % params
+        return str(template) % _shown(notification.kind, params)
     except (KeyError, TypeError, ValueError):
         return notification.get_kind_display()
 
@@ -111,7 +145,7 @@ def notify(user, *, kind, key, params=None, url="") -> Notification | None:
     try:
         with transaction.atomic():
             notification = Notification.objects.create(
-                user=user, kind=kind, key=key, params=params or {}, url=url,
+                user=user, kind=kind, key=key, params=stored(params), url=url,
                 email_status=status,
             )
     except IntegrityError:
@@ -127,7 +161,7 @@ def notify_address(address, *, kind, key, params=None) -> Notification | None:
     if not address:
         return None
     notification = Notification.objects.create(
-        user=None, address=address, kind=kind, key=fit_key(key), params=params or {},
+        user=None, address=address, kind=kind, key=fit_key(key), params=stored(params),
         email_status=EmailStatus.PENDING,
     )
     transaction.on_commit(lambda: enqueue_email(notification.pk))
@@ -156,7 +190,7 @@ def notify_many(notices) -> int:
             Delivery.IMMEDIATE: EmailStatus.PENDING,
             Delivery.DIGEST: EmailStatus.DIGEST,
         }.get(delivery, EmailStatus.SKIPPED)
-        rows.append(Notification(user=user, kind=kind, key=fit_key(key), params=params or {},
+        rows.append(Notification(user=user, kind=kind, key=fit_key(key), params=stored(params),
                                  url=url, email_status=status))
     rows.sort(key=lambda row: (row.user_id, row.key))  # one order for everyone: no deadlock
     new_ids = insert_new(rows, returning="id")

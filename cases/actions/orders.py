@@ -275,7 +275,7 @@ def answer_order(*, user, order: SupervisionOrder, answer, uploads=()) -> Superv
     _notify(
         [current.issued_by], actor=user, kind=NoticeKind.ORDER_UPDATE,
         key=f"order:{current.pk}:answered:{event.pk}", url=order_url(current),
-        params=_notice_params(current.case, state=str(NOTICE_STATES["answered"]),
+        params=_notice_params(current.case, state=NOTICE_STATES["answered"],
                               date=current.due_date.isoformat()),
     )
     order.refresh_from_db()
@@ -310,7 +310,7 @@ def close_order(*, user, order: SupervisionOrder, note="") -> SupervisionOrder:
     _notify(
         [current.case.owner], actor=user, kind=NoticeKind.ORDER_UPDATE,
         key=f"order:{current.pk}:closed", url=order_url(current),
-        params=_notice_params(current.case, state=str(NOTICE_STATES["closed"]),
+        params=_notice_params(current.case, state=NOTICE_STATES["closed"],
                               date=current.due_date.isoformat()),
     )
     order.refresh_from_db()
@@ -338,7 +338,7 @@ def return_order(*, user, order: SupervisionOrder, note) -> SupervisionOrder:
     _notify(
         [current.case.owner], actor=user, kind=NoticeKind.ORDER_UPDATE,
         key=f"order:{current.pk}:returned:{event.pk}", url=order_url(current),
-        params=_notice_params(current.case, state=str(NOTICE_STATES["returned"]),
+        params=_notice_params(current.case, state=NOTICE_STATES["returned"],
                               date=current.due_date.isoformat()),
     )
     order.refresh_from_db()
@@ -386,7 +386,7 @@ def request_extension(*, user, order: SupervisionOrder, reason,
     _notify(
         [current.issued_by], actor=user, kind=NoticeKind.EXTENSION,
         key=f"extension:{extension.pk}:requested", url=order_url(current),
-        params=_notice_params(current.case, state=str(NOTICE_STATES["requested"]),
+        params=_notice_params(current.case, state=NOTICE_STATES["requested"],
                               date=requested_due_date.isoformat()),
     )
     return extension
@@ -431,7 +431,7 @@ def decide_extension(*, user, request: ExtensionRequest, grant: bool,
     _notify(
         [extension.requested_by], actor=user, kind=NoticeKind.EXTENSION,
         key=f"extension:{extension.pk}:decided", url=order_url(order),
-        params=_notice_params(order.case, state=str(NOTICE_STATES[state]),
+        params=_notice_params(order.case, state=NOTICE_STATES[state],
                               date=extension.requested_due_date.isoformat()),
     )
     request.refresh_from_db()

@@ -2,11 +2,13 @@
 district, closed or sent back; more time asked for and granted or refused."""
 
 import datetime
+import re
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from cases import actions
 from cases.choices import (
@@ -20,6 +22,7 @@ from cases.choices import (
 from cases.models import Attachment, Case, CaseEvent, ExtensionRequest, SupervisionOrder
 from riskdesk.choices import NoticeKind
 from riskdesk.models import Notification
+from riskdesk.notify import render
 from tests.factories import make_user
 
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -437,3 +440,35 @@ def test_more_time_notifies_the_issuer_then_the_requester(order, owner, district
         ("district.supervisor", "requested", in_days(30).isoformat()),
         ("owner.staff", "granted", in_days(30).isoformat()),
     ]
+
+
+def test_a_notice_reads_in_the_readers_language_whoever_wrote_it(
+    order, owner, district_supervisor
+):
+    # given a supervisor working in English who closes an order and grants more time
+    with translation.override("en"):
+        request = actions.request_extension(user=owner, order=order, reason="x",
+                                            requested_due_date=in_days(30))
+        actions.decide_extension(user=district_supervisor, request=request, grant=True,
+                                 note="")
+        answered(order, owner)
+        actions.close_order(user=district_supervisor, order=order, note="")
+
+    # when the owner reads the notices in Chinese
+    with translation.override("zh-hans"):
+        closed = render(Notification.objects.get(user=owner, kind=NoticeKind.ORDER_UPDATE))
+        granted = render(Notification.objects.get(user=owner, kind=NoticeKind.EXTENSION))
+
+    # then the state words and the dates are Chinese too
+    assert "督办单已办结" in closed, closed
+    user_data = (order.case.reference, order.case.title)
+    assert not re.search(r"[A-Za-z]{3,}", _without(closed, user_data)), closed
+    due = in_days(30)
+    assert f"{due.year}年{due.month}月{due.day}日" in granted, granted
+    assert not re.search(r"[A-Za-z]{3,}", _without(granted, user_data)), granted
+
+
+def _without(text, parts):
+    for part in parts:
+        text = text.replace(part, "")
+    return text
