@@ -176,7 +176,9 @@ MASKED_FIELDS = {"contact_id_number": mask_id, "contact_phone": mask_phone}
 
 
 def _shown(instance, field_name):
-    """A field's value as text for the history (choice labels and names resolved)."""
+    """A field's value as the history keeps it: a choice's value and a category's or
+    district's code, which the history shows in the reader's language
+    (cases.views.timeline); other values as text."""
     field = instance._meta.get_field(field_name)
     value = getattr(instance, field_name)
     if value is None or value == "":
@@ -184,9 +186,9 @@ def _shown(instance, field_name):
     if field_name in MASKED_FIELDS:
         return MASKED_FIELDS[field_name](value)
     if field.choices:
-        return str(getattr(instance, f"get_{field_name}_display")())
-    if field.is_relation:
         return str(value)
+    if field.is_relation and hasattr(value, "code"):
+        return value.code
     return str(value)
 
 

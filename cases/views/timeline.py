@@ -2,7 +2,9 @@
 labels resolved."""
 
 import functools
+from datetime import date
 
+from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -18,20 +20,52 @@ ORDER_EVENT_KINDS = {
 
 
 def timeline_entries(events) -> list[dict]:
-    return [timeline_entry(event) for event in events]
+    names = CodeNames()
+    return [timeline_entry(event, names) for event in events]
 
 
 @functools.cache
-def _field_labels() -> dict:
-    """The case's and its details' field names with their (lazy) labels."""
-    labels = {f.name: f.verbose_name for f in Case._meta.fields}
+def _fields() -> dict:
+    """The case's and its details' fields by name."""
+    fields = {f.name: f for f in Case._meta.fields}
     for model in ("real_estate", "wage_arrears", "mass_victim"):
         related = Case._meta.get_field(model).related_model
-        labels.update({f.name: f.verbose_name for f in related._meta.fields})
-    return labels
+        fields.update({f.name: f for f in related._meta.fields})
+    return fields
 
 
-def timeline_entry(event) -> dict:
+class CodeNames:
+    """Categories and districts by code, read once per history when an edit names one."""
+
+    def __init__(self):
+        self._by_model = {}
+
+    def get(self, model, code):
+        if model not in self._by_model:
+            self._by_model[model] = {item.code: item for item in model.objects.all()}
+        found = self._by_model[model].get(code)
+        return found.name if found is not None else code
+
+
+def _value_shown(field, value, names):
+    """An edited value as the reader reads it. The history keeps a choice's value, a
+    category's or district's code and dates as ISO text; entries written before it did
+    kept the words of their day, shown as they are."""
+    if field is None or not isinstance(value, str) or not value:
+        return value
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if field.is_relation and hasattr(field.related_model, "code"):
+        return names.get(field.related_model, value)
+    if isinstance(field, models.DateField):
+        try:
+            return date_format(date.fromisoformat(value), "DATE_FORMAT")
+        except ValueError:
+            return value
+    return value
+
+
+def timeline_entry(event, names=None) -> dict:
     """One history entry with its labels resolved for display."""
     data = event.data or {}
     at = timezone.localtime(event.at)
@@ -43,17 +77,18 @@ def timeline_entry(event) -> dict:
         else _("system"),
     }
     if event.kind == EventKind.EDITED:
-        field_labels = _field_labels()
+        fields, names = _fields(), names or CodeNames()
         entry["changes"] = [
-            (field_labels.get(name, name), old, new)
+            (fields[name].verbose_name if name in fields else name,
+             _value_shown(fields.get(name), old, names),
+             _value_shown(fields.get(name), new, names))
             for name, (old, new) in data.get("changes", {}).items()
         ]
     elif event.kind == EventKind.TRANSITION:
         entry["from_label"] = _status_label(data.get("from"))
         entry["to_label"] = _status_label(data.get("to"))
-    elif event.kind in ORDER_EVENT_KINDS or (
-        event.kind == EventKind.ESCALATED and data.get("order")
-    ):
+    elif event.kind in ORDER_EVENT_KINDS or event.kind == EventKind.ESCALATED:
+        # An escalation says its level, rule and days overdue, of an order or of the case.
         entry.update(_order_entry(event.kind, data))
     return entry
 

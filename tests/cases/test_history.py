@@ -1,7 +1,10 @@
 """The history is append-only: every change is recorded and nothing edits or deletes it."""
 
+import datetime
+
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.utils import translation
 
 from cases import actions
 from cases.choices import CategoryKind, EventKind, RiskLevel
@@ -23,11 +26,38 @@ def test_an_edit_records_each_changed_field_old_and_new(case, owner):
         "title": [
             "Subcontractor owes wages to 80 workers", "Subcontractor owes wages to 95 workers"
         ],
-        "risk_level": ["High", "Major"],
+        "risk_level": ["high", "major"],
         "people_affected": ["80", "95"],
     }
     event = CaseEvent.objects.filter(case=case, kind=EventKind.EDITED).get()
-    assert event.data["changes"]["risk_level"] == ["High", "Major"]
+    assert event.data["changes"]["risk_level"] == ["high", "major"]
+
+
+def test_the_history_reads_in_the_readers_language_whoever_edited(
+    case, owner, categories, client_for
+):
+    # given an edit made on the Chinese page: risk level, category and target date
+    edited = Case.objects.get(pk=case.pk)
+    edited.risk_level = RiskLevel.MAJOR
+    edited.category = categories[CategoryKind.GENERAL]
+    edited.target_date = datetime.date(2026, 3, 5)
+    with translation.override("zh-hans"):
+        actions.update_case(user=owner, case=edited)
+    client = client_for(owner)
+
+    # when the case page is read in English, then in Chinese
+    english = client.get(case.get_absolute_url()).content.decode()
+    client.cookies["django_language"] = "zh-hans"
+    chinese = client.get(case.get_absolute_url()).content.decode()
+
+    # then each reader sees the change in their own words and date format
+    assert "<del>High</del> → <ins>Major</ins>" in english
+    assert ("<del>Unpaid migrant-worker wages</del> → "
+            "<ins>Land acquisition and demolition</ins>") in english
+    assert "<ins>2026-03-05</ins>" in english
+    assert "<del>较大</del> → <ins>重大</ins>" in chinese
+    assert "<del>拖欠农民工工资</del> → <ins>征地拆迁</ins>" in chinese
+    assert "<ins>2026年3月5日</ins>" in chinese
 
 
 def test_an_edit_that_changes_nothing_writes_nothing(case, owner):

@@ -117,6 +117,25 @@ def test_the_case_page_shows_an_escalation_as_done_by_the_system(
     assert "system" in response.content.decode() or "系统" in response.content.decode()
 
 
+def test_the_history_says_the_level_rule_and_days_of_each_escalation(
+    registered_on_jan_1, district_supervisor, client_for
+):
+    # given a major case whose follow-up was due on 8 January, escalated twice
+    tasks.escalate_overdue("2026-01-11")
+    tasks.escalate_overdue("2026-01-15")
+
+    # when a supervisor reads its history, in English and in Chinese
+    client = client_for(district_supervisor)
+    english = client.get(registered_on_jan_1.get_absolute_url()).content.decode()
+    client.cookies["django_language"] = "zh-hans"
+    chinese = client.get(registered_on_jan_1.get_absolute_url()).content.decode()
+
+    # then each entry names its level, the rule broken and how many days overdue
+    assert "Escalated to level 1: Follow-up overdue (due 2026-01-08, 3 days overdue)." in english
+    assert "Escalated to level 2: Follow-up overdue (due 2026-01-08, 7 days overdue)." in english
+    assert "升级至第1级" in chinese and "升级至第2级" in chinese, chinese
+
+
 def test_an_administrator_can_change_the_thresholds(registered_on_jan_1, district_supervisor):
     EscalationRule.objects.filter(risk_level=RiskLevel.MAJOR, level=1).update(days_overdue=1)
     tasks.escalate_overdue("2026-01-09")
