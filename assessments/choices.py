@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DecisionLevel(models.TextChoices):
@@ -36,9 +37,11 @@ class AssessmentStatus(models.TextChoices):
 
 
 class Grade(models.TextChoices):
-    HIGH = "high", _("High")
-    MEDIUM = "medium", _("Medium")
-    LOW = "low", _("Low")
+    """An assessment's risk grade (高/中/低风险), not a case's risk level (重大/较大/一般/低)."""
+
+    HIGH = "high", pgettext_lazy("assessment risk grade", "High")
+    MEDIUM = "medium", pgettext_lazy("assessment risk grade", "Medium")
+    LOW = "low", pgettext_lazy("assessment risk grade", "Low")
 
 
 class Recommendation(models.TextChoices):

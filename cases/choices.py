@@ -11,10 +11,12 @@ class CategoryKind(models.TextChoices):
 
 
 class RiskLevel(models.TextChoices):
-    MAJOR = "major", _("Major")
-    HIGH = "high", _("High")
-    MEDIUM = "medium", _("Medium")
-    LOW = "low", _("Low")
+    """A case's risk level (重大/较大/一般/低), not an assessment's grade."""
+
+    MAJOR = "major", pgettext_lazy("case risk level", "Major")
+    HIGH = "high", pgettext_lazy("case risk level", "High")
+    MEDIUM = "medium", pgettext_lazy("case risk level", "Medium")
+    LOW = "low", pgettext_lazy("case risk level", "Low")
 
 
 # Default follow-up interval in days per risk level (DOMAIN.md); admins can change them.
