@@ -42,3 +42,21 @@ def test_the_compiled_catalogue_matches_the_source():
         != (entry.msgstr, {int(k): v for k, v in entry.msgstr_plural.items()})
     ]
     assert stale == [], f"run `make messages` to compile: {stale[:5]}"
+
+
+# Half-width punctuation next to a Chinese character, or a space after Chinese punctuation.
+CJK = r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]"
+HALF_WIDTH_IN_CHINESE = re.compile(
+    rf"{CJK}[,:;()!?]|[,:;)!?]{CJK}|(?<!%)\({CJK}|[。，：；！？、]\s+\S|\S\s+[。，：；！？、）]"
+)
+
+
+def test_chinese_sentences_use_full_width_punctuation_and_no_stray_spaces():
+    po = polib.pofile(str(CATALOGUE / "django.po"))
+    wrong = [
+        (entry.msgid, text)
+        for entry in po
+        for text in ([entry.msgstr] if entry.msgstr else entry.msgstr_plural.values())
+        if HALF_WIDTH_IN_CHINESE.search(text)
+    ]
+    assert wrong == []
