@@ -86,6 +86,15 @@ class CasePaginator(Paginator):
         return list(ids.reverse()[self.count - top:self.count - bottom])[::-1]
 
 
+def _with_status(request, value) -> str:
+    """The list's query string with this status chosen and every other filter kept: a
+    chip's count is of the current filters, so its link keeps them."""
+    query = request.GET.copy()
+    query.setlist("status", [value])
+    query.pop("page", None)
+    return query.urlencode()
+
+
 @require_GET
 @non_atomic_requests  # reads only: no transaction (BEGIN/COMMIT) around it
 def case_list(request):
@@ -96,7 +105,8 @@ def case_list(request):
     # Counts per status for the current filters but any status: one grouped query, which
     # also gives the list's count (the statuses chosen, else all).
     counts = filterset.status_counts()
-    status_counts = [(value, label, counts.get(value, 0)) for value, label in Status.choices]
+    status_counts = [(value, label, counts.get(value, 0), _with_status(request, value))
+                     for value, label in Status.choices]
     chosen = filterset.form.cleaned_data.get("status") if filterset.is_bound else None
     count = sum(counts.get(value, 0) for value in chosen) if chosen else sum(counts.values())
     scope, today = scope_of(request.user), timezone.localdate()

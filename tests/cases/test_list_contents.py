@@ -6,6 +6,8 @@ from datetime import date, timedelta
 
 import time_machine
 
+from cases import actions
+from cases.choices import RiskLevel
 from cases.filtersets import CaseFilterSet
 from cases.models import Case
 
@@ -98,3 +100,25 @@ def test_a_district_sees_only_its_own_rows(
     assert case.reference in city and foreign_case.reference in city
     assert foreign_case.reference in theirs
     assert case.reference not in theirs and "Li Wei" not in theirs
+
+
+def test_a_status_chip_keeps_the_other_filters_and_opens_the_count_it_shows(
+    client_for, owner, make_case
+):
+    # given two major cases and a low one, one of the major ones verified
+    major = make_case(risk_level=RiskLevel.MAJOR)
+    make_case(risk_level=RiskLevel.MAJOR)
+    make_case(risk_level=RiskLevel.LOW)
+    actions.transition(user=owner, case=major, name="verify", note="Checked on site.")
+    client = client_for(owner)
+
+    # when the list filtered to major cases shows its chips
+    html = client.get("/cases/?risk_level=major&page=1").content.decode()
+
+    # then the "reported" chip counts 1 and opens the major reported cases: 1 of them
+    chip = re.search(r'<a class="chip[^"]*" href="\?([^"]*status=reported[^"]*)">', html)
+    assert chip, html
+    query = chip.group(1).replace("&amp;", "&")
+    assert "risk_level=major" in query and "page=" not in query
+    opened = client.get(f"/cases/?{query}")
+    assert opened.context["page"].paginator.count == 1
