@@ -2,7 +2,8 @@
 
 The filters stay in the URL (bookmarkable, shareable); in addition the last query string
 of each list is kept in the user's session and restored when the list is opened bare, from
-the navigation. ``?clear=1`` forgets it (the list's "Clear" button).
+the navigation. ``?clear=1`` forgets it (the list's "Clear" button). A list opened from a
+figure (``?from=figure``) is not remembered.
 """
 
 from django.core.paginator import Paginator
@@ -10,6 +11,9 @@ from django.http import HttpResponseRedirect, QueryDict
 
 SESSION_KEY = "riskdesk.list_filters"
 NOT_REMEMBERED = ("page", "clear")  # where you were in the list is not a filter
+# A list opened from a figure (dashboard, summary) is shown, not remembered: one click on
+# "orders overdue: 0" must not make the menu open an empty list from then on.
+DRILL_DOWN = "from"
 PAGE_SIZES = (10, 25, 50, 100)
 
 
@@ -25,6 +29,8 @@ def remembered(request, name: str) -> HttpResponseRedirect | None:
     if not request.GET:
         query = saved.get(name)
         return HttpResponseRedirect(f"{request.path}?{query}") if query else None
+    if DRILL_DOWN in request.GET:
+        return None
     query = QueryDict(mutable=True)
     for key, values in request.GET.lists():
         if key not in NOT_REMEMBERED:

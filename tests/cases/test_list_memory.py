@@ -1,5 +1,7 @@
 """Lists remember the user's last filters, per list, until they clear them."""
 
+import re
+
 from cases.choices import Status
 
 
@@ -47,3 +49,21 @@ def test_the_orders_list_remembers_its_filters(client_for, district_supervisor):
     response = client.get("/supervision/")
 
     assert response["Location"] == "/supervision/?overdue=on"
+
+
+def test_a_dashboard_drill_down_is_shown_but_not_remembered(client_for, district_supervisor):
+    # given a supervisor who chose their own filters on the orders list
+    client = client_for(district_supervisor)
+    client.get("/supervision/?level=district")
+    dashboard = client.get("/dashboard/").content.decode()
+
+    # when they follow the dashboard's "overdue orders" figure, then open the menu's list
+    drill_down = re.search(r'href="(/supervision/\?[^"]*overdue[^"]*)"', dashboard)
+    assert drill_down, "the dashboard links its overdue orders to the list"
+    shown = client.get(drill_down.group(1).replace("&amp;", "&"))
+    from_menu = client.get("/supervision/")
+
+    # then the drill-down list is shown, and the menu still opens their own filters
+    assert shown.status_code == 200
+    assert from_menu.status_code == 302
+    assert from_menu["Location"] == "/supervision/?level=district"
