@@ -262,6 +262,9 @@ def transition(*, user, case: Case, name: str, note: str) -> Case:
     stamps = {}
     if step.target == Status.RESOLVED:
         stamps["resolved_at"] = now
+        # Marked resolved, the case awaits a supervisor's verification: no follow-up is due
+        # (no reminder, no escalation) until it is sent back to resolution.
+        stamps["next_follow_up_due"] = None
     if step.target == Status.CLOSED:
         stamps["closed_at"] = now
     if step.source == Status.CLOSED:

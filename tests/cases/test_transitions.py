@@ -51,6 +51,24 @@ def test_a_supervisor_can_send_a_resolution_back(case, owner, district_superviso
     assert case.status == Status.IN_RESOLUTION
 
 
+def test_a_resolved_case_awaits_verification_not_a_follow_up(
+    case, owner, district_supervisor, client_for
+):
+    # given a case with a follow-up due, marked resolved by its owner
+    assert case.next_follow_up_due is not None
+    case = walk(case, owner, Transition.VERIFY, Transition.START, Transition.RESOLVE)
+
+    # then its page and the list say no follow-up is due, and no reminder will come
+    page = client_for(owner).get(case.get_absolute_url()).content.decode()
+    assert case.next_follow_up_due is None
+    assert "Next follow-up due" not in page and "Follow-up overdue" not in page
+    assert not Case.objects.filter(pk=case.pk, next_follow_up_due__isnull=False).exists()
+
+    # and when a supervisor sends it back, a follow-up is due again
+    case = walk(case, district_supervisor, Transition.RETURN)
+    assert case.next_follow_up_due is not None
+
+
 def test_a_supervisor_of_another_district_cannot_close(case, owner, other_district):
     from tests.factories import make_user
 
