@@ -47,8 +47,12 @@ def test_an_unreachable_database_gives_up_with_a_message():
     assert "DATABASE_URL" in done.stderr
 
 
+# Transactional (CREATE DATABASE cannot run in a transaction), restoring the serialized
+# data afterwards like the suite's other transactional tests, so that the ones after it
+# find the content types where they left them.
 @pytest.mark.postgres
-def test_web_waits_while_migrations_are_not_applied(transactional_db):
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_web_waits_while_migrations_are_not_applied():
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL")
     # given a new, empty database: the migrate service has not run yet
@@ -70,6 +74,7 @@ def test_web_waits_while_migrations_are_not_applied(transactional_db):
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_web_is_healthy_when_healthz_answers(live_server, capsys):
     call_command("healthcheck", "web", "--url", f"{live_server.url}/healthz")
     assert "web: healthy" in capsys.readouterr().out
