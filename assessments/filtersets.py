@@ -1,3 +1,5 @@
+import re
+
 import django_filters as filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
@@ -13,8 +15,13 @@ from assessments.choices import (
     Recommendation,
 )
 from assessments.models import Agency, Decision
+from assessments.models.decisions import DECISION_REFERENCE_PREFIX
 from riskdesk.filters import ModelIdsFilter, date_range
 from riskdesk.models import District
+
+DECISION_REFERENCE = re.compile(
+    rf"{DECISION_REFERENCE_PREFIX}-(?P<year>\d{{4}})-(?P<number>\d{{1,12}})"
+)
 
 
 class DecisionFilterSet(filters.FilterSet):
@@ -58,9 +65,15 @@ class DecisionFilterSet(filters.FilterSet):
 
     def search(self, queryset, name, value):
         value = value.strip()
+        if not value:
+            return queryset
+        quoted = DECISION_REFERENCE.fullmatch(value.upper())
+        if quoted:  # a reference, as lists and the work summary quote it
+            return queryset.filter(pk=int(quoted["number"]),
+                                   created_at__year=int(quoted["year"]))
         return queryset.filter(Q(title__icontains=value) | Q(description__icontains=value)
                                | Q(department__name_zh__icontains=value)
-                               | Q(department__name_en__icontains=value)) if value else queryset
+                               | Q(department__name_en__icontains=value))
 
     def filter_key_sensitive(self, queryset, name, value):
         return queryset.filter(key_sensitive=True) if value else queryset

@@ -50,6 +50,9 @@ class DecisionQuerySet(models.QuerySet):
                                    "assessment__agency")
 
 
+DECISION_REFERENCE_PREFIX = "JC"  # 决策
+
+
 class Decision(models.Model):
     """A major government decision whose social-stability risk is assessed before it."""
 
@@ -124,6 +127,13 @@ class Decision(models.Model):
 
     def get_absolute_url(self):
         return reverse("decisions:detail", args=[self.pk])
+
+    @property
+    def reference(self) -> str:
+        """How the decision is quoted (JC-2026-00004): the year it was registered and its
+        number, which never change."""
+        year = timezone.localtime(self.created_at).year
+        return f"{DECISION_REFERENCE_PREFIX}-{year}-{self.pk:05d}"
 
     @property
     def assessment_or_none(self):
