@@ -1,7 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from assessments.choices import AssessorKind, DecisionLevel, DecisionType, Grade, Recommendation
+from assessments.choices import (
+    AgencyStep,
+    AssessorKind,
+    DecisionLevel,
+    DecisionType,
+    Grade,
+    Recommendation,
+)
 from assessments.creditcode import validate_credit_code
 from assessments.models import (
     Agency,
@@ -200,10 +207,31 @@ class ApplicationForm(forms.ModelForm):
 
 
 class AgencyStepForm(forms.Form):
+    """One registry step: a note, and the date that step sets (each step its own form, with
+    the step as prefix, so the page's forms never share an id)."""
+
     note = forms.CharField(label=_("Note"), **NOTE)
-    valid_until = forms.DateField(label=_("Valid until"), required=False, widget=DateInput())
-    suspended_until = forms.DateField(label=_("Suspended until"), required=False,
-                                      widget=DateInput())
+    valid_until = forms.DateField(label=_("Valid until"), widget=DateInput())
+    suspended_until = forms.DateField(
+        label=_("Suspended until"), required=False, widget=DateInput(),
+        help_text=_("Leave empty to suspend until the agency is reinstated."))
+
+    # The dates each step sets: approving and renewing need the end of the registration,
+    # reinstating takes a new one only if the old one has passed; a suspension may end.
+    DATES = {
+        AgencyStep.APPROVE: ("valid_until",), AgencyStep.RENEW: ("valid_until",),
+        AgencyStep.REINSTATE: ("valid_until",), AgencyStep.SUSPEND: ("suspended_until",),
+    }
+
+    def __init__(self, *args, step, **kwargs):
+        super().__init__(*args, prefix=step, **kwargs)
+        kept = {"note", *self.DATES.get(step, ())}
+        for name in [name for name in self.fields if name not in kept]:
+            del self.fields[name]
+        if step == AgencyStep.REINSTATE:
+            self.fields["valid_until"].required = False
+            self.fields["valid_until"].help_text = _(
+                "Only if the registration has run out meanwhile.")
 
 
 class ViolationForm(forms.Form):

@@ -322,13 +322,21 @@ def scoped_agency(request, pk):
 
 @require_GET
 def agency_detail(request, pk):
-    agency = scoped_agency(request, pk)
+    return _agency_page(request, scoped_agency(request, pk))
+
+
+def _agency_page(request, agency, *, refused=None, status=200):
+    """The agency's page; ``refused`` is a step's bound form, shown open with its errors
+    and what was typed."""
     steps = actions.allowed_agency_steps(request.user, agency)
+    forms_by_step = {step: forms.AgencyStepForm(step=step) for step in steps}
+    if refused is not None:
+        forms_by_step[refused.prefix] = refused
     assessments = agency.assessments.select_related("decision").filter(
         decision__in=Decision.objects.for_user(request.user))
     return render(request, "assessments/agency_detail.html", {
-        "agency": agency, "steps": [(s, AgencyStep(s).label) for s in steps],
-        "step_form": forms.AgencyStepForm() if steps else None,
+        "agency": agency,
+        "steps": [(step, AgencyStep(step).label, forms_by_step[step]) for step in steps],
         "violation_form": forms.ViolationForm() if actions.is_admin(request.user) else None,
         "assessments": assessments,
         "violations": agency.violations.select_related("red_line", "recorded_by"),
@@ -336,26 +344,31 @@ def agency_detail(request, pk):
         "experts": agency.experts.all(), "documents": agency.documents.all(),
         "departments": agency.related_departments.all(),
         "is_admin": actions.is_admin(request.user),
-    })
+    }, status=status)
 
 
 @require_POST
 def agency_step(request, pk, step):
     agency = scoped_agency(request, pk)
-    form = forms.AgencyStepForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Every step needs a note; a rejection needs its reason."))
+    form = forms.AgencyStepForm(request.POST, step=step)
+    if form.is_valid():
+        try:
+            actions.agency_step(user=request.user, agency=agency, step=step,
+                                note=form.cleaned_data["note"],
+                                valid_until=form.cleaned_data.get("valid_until"),
+                                suspended_until=form.cleaned_data.get("suspended_until"))
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Registry updated."))
+            return redirect(agency)
+    if step not in actions.allowed_agency_steps(request.user, agency):
+        # Not a step this page offers this user: nothing to show the form in.
+        messages.error(request, " ".join(
+            str(error) for errors in form.errors.values() for error in errors))
         return redirect(agency)
-    try:
-        actions.agency_step(user=request.user, agency=agency, step=step,
-                            note=form.cleaned_data["note"],
-                            valid_until=form.cleaned_data.get("valid_until"),
-                            suspended_until=form.cleaned_data.get("suspended_until"))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Registry updated."))
-    return redirect(agency)
+    # Refused: the page again, this step's form open with its errors and the note typed.
+    return _agency_page(request, agency, refused=form, status=400)
 
 
 @require_POST

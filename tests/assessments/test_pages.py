@@ -177,9 +177,10 @@ def test_done_when_story_through_the_browser(
     agency = Agency.objects.get()
     # an admin approves it
     client.force_login(admin_user)
-    client.post(f"/agencies/{agency.pk}/step/review/", {"note": "Documents complete"})
+    client.post(f"/agencies/{agency.pk}/step/review/", {"review-note": "Documents complete"})
     valid = (datetime.date.today() + datetime.timedelta(days=365)).isoformat()
-    client.post(f"/agencies/{agency.pk}/step/approve/", {"note": "OK", "valid_until": valid})
+    client.post(f"/agencies/{agency.pk}/step/approve/",
+                {"approve-note": "OK", "approve-valid_until": valid})
     agency.refresh_from_db()
     assert agency.status == AgencyStatus.APPROVED
     assessor = make_assessor("centre.assessor", agency)
@@ -325,7 +326,9 @@ def test_garbage_posts_to_every_action_are_refused_without_error(client_for, rec
             assert client.post(f"/decisions/{pk}/{suffix}", garbage).status_code in (302, 404)
     client = client_for(admin_user)
     for step in ["approve", "renew", "nonsense", "suspend"]:
-        assert client.post(f"/agencies/{agency.pk}/step/{step}/", garbage).status_code == 302
+        # refused: the page again with the step's form (400), or back to it (302)
+        assert client.post(f"/agencies/{agency.pk}/step/{step}/", garbage).status_code in (
+            302, 400)
     assert client.post(f"/agencies/{agency.pk}/violations/", garbage).status_code == 302
     recorded.refresh_from_db()
     agency.refresh_from_db()

@@ -267,3 +267,40 @@ def test_a_suspended_agency_cannot_record(admin_user, agency, assessment, assess
             description="x", likelihood=1, impact=1))
     assert "Suspended" in str(error.value)
     assert not assessment.risks.exists()
+
+
+def test_the_approval_form_asks_for_the_end_date_it_needs_and_nothing_else(
+    admin_user, client_for
+):
+    # given an agency under review
+    agency = _pending()
+    actions.agency_step(user=admin_user, agency=agency, step=AgencyStep.REVIEW, note="Docs in")
+
+    # when an administrator opens its page
+    html = client_for(admin_user).get(f"/agencies/{agency.pk}/").content.decode()
+
+    # then approving asks for "valid until", marked required, and not for a suspension
+    approve = html[html.index('action="/agencies/%d/step/approve/"' % agency.pk):]
+    approve = approve[:approve.index("</form>")]
+    assert 'name="approve-valid_until"' in approve and "required" in approve
+    assert 'class="required"' in approve
+    assert "suspended_until" not in approve
+
+
+def test_a_refused_approval_keeps_the_typed_note_and_says_why(admin_user, client_for):
+    # given an agency under review
+    agency = _pending()
+    actions.agency_step(user=admin_user, agency=agency, step=AgencyStep.REVIEW, note="Docs in")
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+
+    # when the administrator approves it with an end date already past
+    response = client_for(admin_user).post(f"/agencies/{agency.pk}/step/approve/", {
+        "approve-note": "All documents checked by 王科长", "approve-valid_until": yesterday})
+
+    # then the page says why, with the approval form open and the note as typed
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "All documents checked by 王科长" in html
+    assert 'class="field__error"' in html
+    agency.refresh_from_db()
+    assert agency.status == AgencyStatus.UNDER_REVIEW

@@ -210,9 +210,9 @@ def test_an_agency_applies_an_admin_approves_it_and_it_can_be_assigned(
     for step in ("review", "approve"):
         form = page.locator(f"form[action$='/step/{step}/']")
         page.locator("details.transition", has=form).locator("summary").click()
-        form.locator("textarea[name=note]").fill("材料齐全。")
+        form.locator(f"textarea[name={step}-note]").fill("材料齐全。")
         if step == "approve":
-            form.locator("input[name=valid_until]").fill(
+            form.locator("input[name=approve-valid_until]").fill(
                 (timezone.localdate() + datetime.timedelta(days=365)).isoformat())
         submit(page, form.locator("button[type=submit]"))
     assert "status--approved" in page.locator(".casehead__tags .status").get_attribute("class")
