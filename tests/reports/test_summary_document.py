@@ -1,8 +1,11 @@
 """The work summary as an official document (GB/T 9704-2012): page, fonts, grid, page
-numbers, the ending, and Chinese that reads as an office writes it."""
+numbers, the ending, and Chinese that reads as an office writes it; and the same file
+printed to PDF by LibreOffice."""
 
 import io
 import re
+import shutil
+import subprocess
 import zipfile
 from datetime import datetime
 
@@ -270,3 +273,46 @@ def test_the_english_document_keeps_english_punctuation(year_of_work, client,
             "49,960,000 yuan of wages owed.") in text
     assert texts(document)[-2:] == ["Political-Legal Committee of Kundulun District",
                                     "2026-03-05"]  # the project's English dates
+
+
+# ---------------------------------------------------------- printed by LibreOffice
+
+
+SOFFICE = "/usr/bin/soffice"
+CHINESE_FONT = re.compile(rf"CJK|GB2312|Song|Fang|Hei|Kai|XBS|WenQuanYi|{CJK}", re.IGNORECASE)
+
+
+def run(*command, timeout=180) -> str:
+    return subprocess.run(command, check=True, capture_output=True, text=True,
+                          timeout=timeout).stdout
+
+
+@pytest.mark.skipif(not shutil.which(SOFFICE),
+                    reason=f"LibreOffice is not installed ({SOFFICE} missing): "
+                           "apt-get install libreoffice-writer-nogui")
+@pytest.mark.skipif(not shutil.which("pdffonts"),
+                    reason="poppler-utils is not installed (pdfinfo, pdffonts, pdftotext)")
+def test_libreoffice_prints_it_on_a4_with_its_fonts_embedded(year_of_work, client,
+                                                             district_supervisor, tmp_path):
+    source = tmp_path / "summary.docx"
+    source.write_bytes(download(client, district_supervisor, language="zh-hans"))
+
+    run(SOFFICE, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
+        "--convert-to", "pdf", "--outdir", str(tmp_path), str(source))
+
+    pdf = str(tmp_path / "summary.pdf")
+    info = run("pdfinfo", pdf)
+    width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info).groups())
+    assert (round(width), round(height)) == (595, 842)  # A4
+    fonts = [line.split() for line in run("pdffonts", pdf).splitlines()[2:]]
+    assert fonts, "the PDF names no font"
+    # name, type..., emb, sub, uni, object, generation: every font is embedded and maps
+    # its glyphs to Unicode, so the file prints and searches the same on any machine.
+    assert all(row[-5] == "yes" and row[-3] == "yes" for row in fonts), fonts
+    # A Chinese font did the Chinese text: the official ones where installed, else the
+    # substitute LibreOffice found (Noto CJK from fonts-noto-cjk in CI).
+    assert any(CHINESE_FONT.search(row[0]) for row in fonts), fonts
+    text = re.sub(r"\s+", "", run("pdftotext", "-layout", pdf, "-"))
+    assert "昆都仑区2023年工作总结" in text
+    assert "昆都仑区委政法委2026年3月5日" in text  # the ending
+    assert "—1—" in text  # the page number
