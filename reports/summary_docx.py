@@ -2,14 +2,15 @@
 
 A4 with margins of 37 mm (top), 35 mm (bottom), 28 mm (left) and 26 mm (right); the
 title in 2号 (22 pt) 小标宋, centred, a blank line below it; the body in 3号 (16 pt) 仿宋,
-justified, indented two characters, on a grid of 22 lines of 28 characters; level-1
+justified, indented two characters, 22 lines of 28 characters a page; level-1
 headings in 黑体 ("一、"), level-2 headings in 楷体 ("（一）") run into their paragraph;
 page numbers "— 1 —" in 4号 (14 pt) 宋体 on the outer side (odd pages right, even pages
 left, one character in); the issuing office and the date at the end.
 
 python-docx covers the page, margins, paragraph formats and the odd/even footers; the
-rest (east-Asian font names, the document grid, the PAGE field, outline levels, the
-fallback fonts of the font table) is written as the OOXML elements Word itself writes.
+rest (east-Asian font names, the line grid, condensed characters, the PAGE field,
+outline levels, the fallback fonts of the font table) is written as the OOXML elements
+Word itself writes.
 """
 
 import io
@@ -45,13 +46,16 @@ PAGE_NUMBER_SIZE = Pt(14)  # 4号
 PAGE_WIDTH, PAGE_HEIGHT = Mm(210), Mm(297)
 TOP, BOTTOM, LEFT, RIGHT = Mm(37), Mm(35), Mm(28), Mm(26)
 LINES, CHARACTERS = 22, 28
-# 225 mm of text height / 22 lines = 28.95 pt = 579 twips a line; 156 mm of text width
-# / 28 characters = 15.79 pt a character, 0.21 pt less than 3号: Word's grid stores the
-# difference in 1/4096 pt (w:charSpace).
+# 225 mm of text height / 22 lines = 28.95 pt = 579 twips a line: the section's line
+# grid and the body's exact line spacing.
 LINE_PITCH_TWIPS = 579
 LINE = Pt(LINE_PITCH_TWIPS / 20)
-CHAR_PITCH_PT = Mm(210 - 28 - 26).pt / CHARACTERS
-CHAR_SPACE = round((CHAR_PITCH_PT - BODY_SIZE.pt) * 4096)
+# 156 mm of text width / 28 characters = 15.79 pt a character, 0.21 pt less than 3号: the
+# body's characters are condensed by 0.25 pt (w:spacing, in 1/20 pt) so 28 fit a line.
+# Word's character grid (docGrid linesAndChars with w:charSpace) would do the same in
+# Word and WPS, but LibreOffice gives each 16 pt character two of its 15.79 pt cells
+# there: 14 characters a line.
+CONDENSED_TWENTIETHS = -5
 # The page number's top edge sits 7 mm below the text area.
 FOOTER_DISTANCE = Mm(35 - 7 - 6)  # less a 4号 line (about 6 mm)
 
@@ -112,9 +116,8 @@ def set_up_page(document) -> None:
     if grid is None:
         grid = OxmlElement("w:docGrid")
         section._sectPr.append(grid)
-    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), str(LINE_PITCH_TWIPS))
-    grid.set(qn("w:charSpace"), str(CHAR_SPACE))
 
 
 def set_fonts(element, name: str, *, east_asian_only: bool = False) -> None:
@@ -127,6 +130,19 @@ def set_fonts(element, name: str, *, east_asian_only: bool = False) -> None:
     if not east_asian_only:
         for attribute in ("ascii", "hAnsi", "cs"):
             fonts.set(qn(f"w:{attribute}"), name)
+
+
+def set_character_spacing(element, twentieths: int) -> None:
+    """Condense (negative) or expand the characters by so many 1/20 pt (w:spacing)."""
+    properties = element.get_or_add_rPr()
+    spacing = properties.find(qn("w:spacing"))
+    if spacing is None:
+        spacing = OxmlElement("w:spacing")
+        properties.insert_element_before(
+            spacing, "w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u",
+            "w:effect", "w:bdr", "w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs",
+            "w:em", "w:lang", "w:eastAsianLayout", "w:specVanish", "w:oMath")
+    spacing.set(qn("w:val"), str(twentieths))
 
 
 def set_up_styles(document) -> None:
@@ -145,6 +161,7 @@ def set_up_styles(document) -> None:
     normal = styles["Normal"]
     set_fonts(normal.element, BODY_FONT)
     normal.font.size = BODY_SIZE
+    set_character_spacing(normal.element, CONDENSED_TWENTIETHS)
     paragraph = normal.paragraph_format
     paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     paragraph.space_before = paragraph.space_after = Pt(0)
@@ -157,6 +174,7 @@ def set_up_styles(document) -> None:
     title.base_style = normal
     set_fonts(title.element, TITLE_FONT)
     title.font.size = TITLE_SIZE
+    set_character_spacing(title.element, 0)
     title.font.bold = False
     title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
     title.paragraph_format.first_line_indent = Pt(0)

@@ -17,6 +17,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
 from docx.shared import Emu, Mm, Pt
 
+from cases.choices import CategoryKind
 from cases.models import Case
 from tests.reports.test_dashboard import ZONE, move
 
@@ -106,15 +107,16 @@ def test_the_page_holds_22_lines_of_28_characters(year_of_work, client, district
     grid = section._sectPr.find(qn("w:docGrid"))
     body = document.styles["Normal"].paragraph_format
 
-    assert grid.get(qn("w:type")) == "linesAndChars"
+    assert grid.get(qn("w:type")) == "lines"
     line_pitch = Pt(int(grid.get(qn("w:linePitch"))) / 20)
     text_height = section.page_height - section.top_margin - section.bottom_margin
     assert round(text_height / line_pitch) == 22
     assert body.line_spacing_rule == WD_LINE_SPACING.EXACTLY
     assert abs(body.line_spacing.pt - 28.95) < 0.05
-    character = 16 + int(grid.get(qn("w:charSpace"))) / 4096  # pt, from a 3号 body
+    condensed = document.styles["Normal"].element.find(f"{qn('w:rPr')}/{qn('w:spacing')}")
+    character = 16 + int(condensed.get(qn("w:val"))) / 20  # pt, a 3号 character condensed
     text_width = section.page_width - section.left_margin - section.right_margin
-    assert round(Emu(text_width).pt / character, 1) == 28.0
+    assert Emu(text_width).pt // character == 28
 
 
 # ----------------------------------------------------------------- fonts and sizes
@@ -279,6 +281,7 @@ def test_the_english_document_keeps_english_punctuation(year_of_work, client,
 
 
 SOFFICE = "/usr/bin/soffice"
+LONG_NAME = "征地拆迁及城市更新改造过程中群众利益诉求和历史遗留问题"  # 27 characters
 CHINESE_FONT = re.compile(rf"CJK|GB2312|Song|Fang|Hei|Kai|XBS|WenQuanYi|{CJK}", re.IGNORECASE)
 
 
@@ -292,8 +295,12 @@ def run(*command, timeout=180) -> str:
                            "apt-get install libreoffice-writer-nogui")
 @pytest.mark.skipif(not shutil.which("pdffonts"),
                     reason="poppler-utils is not installed (pdfinfo, pdffonts, pdftotext)")
-def test_libreoffice_prints_it_on_a4_with_its_fonts_embedded(year_of_work, client,
-                                                             district_supervisor, tmp_path):
+def test_libreoffice_prints_it_on_a4_in_full_lines_with_fonts_embedded(year_of_work, client,
+                                                                      categories,
+                                                                      district_supervisor,
+                                                                      tmp_path):
+    categories[CategoryKind.GENERAL].name_zh = LONG_NAME
+    categories[CategoryKind.GENERAL].save()
     source = tmp_path / "summary.docx"
     source.write_bytes(download(client, district_supervisor, language="zh-hans"))
 
@@ -312,7 +319,10 @@ def test_libreoffice_prints_it_on_a4_with_its_fonts_embedded(year_of_work, clien
     # A Chinese font did the Chinese text: the official ones where installed, else the
     # substitute LibreOffice found (Noto CJK from fonts-noto-cjk in CI).
     assert any(CHINESE_FONT.search(row[0]) for row in fonts), fonts
-    text = re.sub(r"\s+", "", run("pdftotext", "-layout", pdf, "-"))
+    lines = run("pdftotext", pdf, "-").splitlines()
+    # A full line holds 28 characters: the two of the indent and 26 more.
+    assert "（三）" + LONG_NAME[:23] in lines
+    text = re.sub(r"\s+", "", "".join(lines))
     assert "昆都仑区2023年工作总结" in text
     assert "昆都仑区委政法委2026年3月5日" in text  # the ending
     assert "—1—" in text  # the page number
