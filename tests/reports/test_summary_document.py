@@ -277,6 +277,21 @@ def test_the_english_document_keeps_english_punctuation(year_of_work, client,
                                     "2026-03-05"]  # the project's English dates
 
 
+def test_the_chinese_page_uses_full_width_punctuation(year_of_work, client,
+                                                       district_supervisor):
+    client.force_login(district_supervisor)
+    client.cookies["django_language"] = "zh-hans"
+    with translation.override("zh-hans"):
+        html = client.get("/reports/summary/?year=2023").content.decode()
+
+    page = html[html.index('<header class="pagehead'):html.index("</article>")]
+    text = re.sub(r"<[^>]+>", "\n", page)
+    assert "下载Word文档（.docx）" in text
+    assert "已化解1个（化解率33.3%）。" in text
+    assert not HALF_WIDTH_NEXT_TO_CJK.findall(text)
+    assert "。 " not in text
+
+
 # ---------------------------------------------------------- printed by LibreOffice
 
 
