@@ -199,6 +199,15 @@ def test_the_chinese_document_ends_with_the_office_and_the_date(year_of_work, cl
     assert "RiskDesk" not in everything
 
 
+def test_the_document_properties_name_the_office_not_the_library(year_of_work, client,
+                                                                 district_supervisor):
+    properties = chinese_document(client, district_supervisor).core_properties
+
+    assert (properties.title, properties.author) == ("昆都仑区2023年工作总结", "昆都仑区委政法委")
+    assert "python-docx" not in properties.comments
+    assert properties.created.date() == ISSUED.date()  # drawn up today, not in 2013
+
+
 def test_the_city_summary_is_signed_by_the_office_in_settings(year_of_work, client,
                                                               city_supervisor, settings):
     settings.SUMMARY_ISSUER = "包头市委政法委"
