@@ -1,9 +1,10 @@
 """The work summary of a year or month, in the active language, built only from figures
 that exist; also as a Word document."""
 
-import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
@@ -21,6 +22,16 @@ from riskdesk.periods import Period
 class Section:
     heading: str
     sentences: list[str]
+    parts: list["Section"] = field(default_factory=list)  # level-2 headings (categories)
+
+    @property
+    def text(self) -> str:
+        """The sentences as one paragraph: a space after an English full stop, none after
+        a Chinese one ("。")."""
+        text = ""
+        for sentence in self.sentences:
+            text += ("" if not text or not text[-1].isascii() else " ") + sentence
+        return text
 
 
 def period_phrase(period: Period, *, starts_sentence: bool = False) -> str:
@@ -57,16 +68,17 @@ def summary(selection: Selection) -> list[Section]:
              "count": number(in_period.new.value),
              "categories": number(in_period.categories_with_cases),
              "done": number(in_period.done.value), "rate": percent(in_period.rate)})
-    if in_period.resolved.value:
+    if in_period.resolved.value and in_period.resolved.value != in_period.done.value:
+        # Cases resolved in the period, whenever registered: said only when it adds to the
+        # sentence above (the same figure twice reads as the text repeating itself).
         found.append(ngettext(
-            "%(count)s case was marked resolved %(when)s.",
-            "%(count)s cases were marked resolved %(when)s.",
+            "Counted by the date of resolution, %(count)s case was resolved %(when)s.",
+            "Counted by the date of resolution, %(count)s cases were resolved %(when)s.",
             in_period.resolved.value,
         ) % {"count": number(in_period.resolved.value), "when": when})
-    for row in in_period.results:
-        found.append(category_sentence(row))
-    if found:
-        sections.append(Section(_("Risk problems found and resolved"), found))
+    parts = [Section(row.category.name, category_sentences(row)) for row in in_period.results]
+    if found or parts:
+        sections.append(Section(_("Risk problems found and resolved"), found, parts))
 
     supervision = []
     orders = case_stats.period_orders(selection.orders(), period=period)
@@ -99,36 +111,37 @@ def summary(selection: Selection) -> list[Section]:
     return sections
 
 
-def category_sentence(row) -> str:
-    figures = {"category": row.category.name, "count": number(row.cases.value),
-               "done": number(row.done)}
-    sentence = ngettext(
-        "%(category)s: %(count)s case, %(done)s resolved.",
-        "%(category)s: %(count)s cases, %(done)s resolved.",
+def category_sentences(row) -> list[str]:
+    """What one category's paragraph says, after its name as a heading."""
+    sentences = [ngettext(
+        "%(count)s case, %(done)s resolved.",
+        "%(count)s cases, %(done)s resolved.",
         row.cases.value,
-    ) % figures
+    ) % {"count": number(row.cases.value), "done": number(row.done)}]
     if row.kind == CategoryKind.REAL_ESTATE and row.households_delivered:
-        sentence += " " + _(
+        sentences.append(_(
             "Homes were delivered to %(delivered)s of %(affected)s households."
         ) % {"delivered": number(row.households_delivered),
-             "affected": number(row.households_affected)}
+             "affected": number(row.households_affected)})
     elif row.kind == CategoryKind.WAGE_ARREARS and row.people_helped:
-        sentence += " " + ngettext(
+        sentences.append(ngettext(
             "%(count)s worker was paid %(amount)s of wages owed.",
             "%(count)s workers were paid %(amount)s of wages owed.",
             row.people_helped,
-        ) % {"count": number(row.people_helped), "amount": money(row.amount_recovered, trim=True)}
+        ) % {"count": number(row.people_helped),
+             "amount": money(row.amount_recovered, trim=True)})
     elif row.kind == CategoryKind.MASS_VICTIM and row.amount_recovered:
-        sentence += " " + ngettext(
+        sentences.append(ngettext(
             "%(amount)s was recovered for victims; %(count)s victim was compensated.",
             "%(amount)s was recovered for victims; %(count)s victims were compensated.",
             row.people_helped,
-        ) % {"count": number(row.people_helped), "amount": money(row.amount_recovered, trim=True)}
+        ) % {"count": number(row.people_helped),
+             "amount": money(row.amount_recovered, trim=True)})
     elif row.kind == CategoryKind.GENERAL and row.people_helped:
-        sentence += " " + ngettext(
+        sentences.append(ngettext(
             "%(count)s person was helped.", "%(count)s people were helped.", row.people_helped,
-        ) % {"count": number(row.people_helped)}
-    return sentence
+        ) % {"count": number(row.people_helped)})
+    return sentences
 
 
 def assessment_section(selection: Selection) -> list[str]:
@@ -137,7 +150,7 @@ def assessment_section(selection: Selection) -> list[str]:
     total = figures["total"].value
     if not total:
         return []
-    grades = "; ".join(
+    grades = pgettext("between the items of a list", "; ").join(
         _("%(grade)s risk: %(count)s") % {"grade": label, "count": number(figure.value)}
         for _value, label, figure in figures["by_grade"] if figure.value
     )
@@ -185,22 +198,15 @@ def summary_title(selection: Selection) -> str:
         "period": period_phrase(selection.period), "where": where}
 
 
-def summary_docx(title: str, sections: list[Section]) -> bytes:
-    """The summary as a Word document (python-docx escapes whatever the text holds)."""
-    from docx import Document
-    from docx.oxml.ns import qn
+def summary_issuer(selection: Selection) -> str:
+    """Who issues the summary: the district's committee when the user's scope is one
+    district, else the city's (its name from ``SUMMARY_ISSUER`` when set)."""
+    if not selection.scope.everything and len(selection.districts) == 1:
+        return _("Political-Legal Committee of %(district)s") % {
+            "district": selection.districts[0].name}
+    return settings.SUMMARY_ISSUER or _("Political-Legal Committee of the City")
 
-    document = Document()
-    normal = document.styles["Normal"]
-    normal.font.name = "SimSun"
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "宋体")
-    document.add_heading(title, level=0)
-    for section in sections:
-        document.add_heading(section.heading, level=1)
-        for sentence in section.sentences:
-            document.add_paragraph(sentence)
-    if not sections:
-        document.add_paragraph(_("No work was recorded for this period."))
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+
+def summary_date(selection: Selection) -> str:
+    """The date the summary is drawn up ("2026年3月5日")."""
+    return formats.date_format(selection.today, "DATE_FORMAT")

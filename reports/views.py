@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from reports import dashboard as dashboard_
 from reports import summary as summary_
+from reports import summary_docx as document_
 from reports.selection import Selection
 from riskdesk import periods
 from riskdesk.access import scope_of
@@ -83,6 +84,8 @@ def summary(request):
         "selection": selection,
         "title": summary_.summary_title(selection),
         "sections": summary_.summary(selection),
+        "issuer": summary_.summary_issuer(selection),
+        "issued_on": summary_.summary_date(selection),
         **_period_choices(selection),
     })
 
@@ -91,7 +94,9 @@ def summary(request):
 def summary_docx(request):
     selection = _selection(request)
     title = summary_.summary_title(selection)
-    body = summary_.summary_docx(title, summary_.summary(selection))
+    body = document_.summary_docx(title, summary_.summary(selection),
+                                  issuer=summary_.summary_issuer(selection),
+                                  date=summary_.summary_date(selection))
     response = HttpResponse(
         body,
         content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",

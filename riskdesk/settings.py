@@ -265,6 +265,9 @@ CACHES = {
 # The dashboard's figures are kept this long per user and selection (0: always live);
 # never more than 5 minutes, and the page says how old they are.
 DASHBOARD_CACHE_SECONDS = min(env_int("DASHBOARD_CACHE_SECONDS", 120, minimum=0), 300)
+# The issuing office named at the end of the city's work summary (e.g. 包头市委政法委);
+# empty: "the city's political-legal committee" in the reader's language.
+SUMMARY_ISSUER = env_str("SUMMARY_ISSUER", "")
 CELERY_BEAT_SCHEDULE = {
     "send-follow-up-reminders": {
         "task": "cases.tasks.send_follow_up_reminders", "schedule": SWEEP_SECONDS,
