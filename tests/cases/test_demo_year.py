@@ -124,3 +124,20 @@ def test_the_demo_texts_are_in_chinese_only(seed):
     for data in CaseEvent.objects.filter(kind=EventKind.TRANSITION).values_list("data",
                                                                                  flat=True):
         assert not LATIN.search(data["note"]), data["note"]
+
+
+def test_the_assessments_and_trainings_happened_over_the_year(seed):
+    from assessments.models import Assessment, Decision, Training
+
+    now = timezone.now()
+    seed()
+    concluded = Assessment.objects.exclude(concluded_at=None)
+    assert concluded.count() == 3
+    assert concluded.dates("concluded_at", "month").count() == 3
+    for decision in Decision.objects.select_related("assessment"):
+        assert decision.assessment.concluded_at < now
+        assert timezone.localdate(decision.assessment.concluded_at) < decision.decided_on
+    days = list(Training.objects.values_list("date", flat=True))
+    assert len(days) == 8
+    assert all(timezone.localdate(now) - timedelta(days=365) < day < timezone.localdate(now)
+               for day in days)
