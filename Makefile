@@ -23,8 +23,9 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The broker's folders exist before seed_demo, which queues the e-mails of the demo's notices.
 run: install
-	@mkdir -p var
+	@mkdir -p var/celery/queue var/celery/processed
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
 	$(DEV_ENV) $(PY) manage.py seed_demo
 	$(DEV_ENV) bin/run-dev

@@ -1,8 +1,8 @@
 """Seeding: the nine categories, then each demo case registered and replayed through the
-actions by the district's demo users; what exists already is left alone."""
+actions by the district's demo users, each step at its moment (``replay``); what exists
+already is left alone."""
 
 from collections import Counter
-from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -11,9 +11,10 @@ from cases import actions
 from cases.choices import CategoryKind
 from cases.demo.housing import housing_cases
 from cases.demo.others import other_cases
-from cases.demo.story import CITY_SUPERVISOR, DemoCase, Follow, Move
+from cases.demo.replay import NightlySweep, Timeline, play
+from cases.demo.story import CITY_SUPERVISOR, Accept, Answer, DemoCase, Issue, Move
 from cases.demo.wages import wage_cases
-from cases.models import DETAILS_MODELS, Case, Category, FollowUp
+from cases.models import Case, Category
 from riskdesk.choices import Role
 from riskdesk.models import District
 
@@ -84,47 +85,7 @@ class People:
         return None
 
 
-def play(demo: DemoCase, *, category, district, owner, closer, today) -> Case:
-    """Register the case and replay its history through the actions."""
-    def day(offset):
-        return None if offset is None else today + timedelta(days=offset)
-
-    case = Case(
-        title=demo.title, description=demo.description, category=category, district=district,
-        address=demo.address, risk_level=demo.risk, source=demo.source,
-        responsible_unit=demo.responsible_unit, lead_official=demo.lead_official, owner=owner,
-        people_affected=demo.people_affected, amount_involved=demo.amount_involved,
-        target_date=day(demo.target_in_days), next_follow_up_due=day(demo.next_due_in_days),
-        source_reference=demo.ref, contact_name=demo.contact[0],
-        contact_id_number=demo.contact[1], contact_phone=demo.contact[2],
-    )
-    details_model = DETAILS_MODELS.get(category.kind)
-    details = details_model(**demo.details) if details_model and demo.details else None
-    case = actions.register_case(user=owner, case=case, details=details)
-    for step in demo.history:
-        if isinstance(step, Move):
-            actions.transition(
-                user=closer if step.by_supervisor else owner, case=case, name=step.name,
-                note=step.note,
-            )
-        elif isinstance(step, Follow):
-            actions.log_follow_up(user=owner, case=case, follow_up=FollowUp(
-                date=today - timedelta(days=step.days_ago), method=step.method,
-                summary=step.summary, people_helped_added=step.helped,
-                amount_recovered_added=step.recovered,
-                households_delivered_added=step.households,
-            ))
-        else:
-            case.refresh_from_db()  # the follow-ups changed its figures meanwhile
-            row = details_model.objects.get(case=case)
-            for name, value in step.details.items():
-                setattr(row, name, value)
-            actions.update_case(user=owner, case=case, details=row)
-    return case
-
-
 def seed(stdout) -> None:
-    today = timezone.localdate()
     categories, new_categories = seed_categories()
     districts = {district.code: district for district in District.objects.all()}
     existing = set(
@@ -133,6 +94,7 @@ def seed(stdout) -> None:
         )
     )
     people = People()
+    sweep = NightlySweep(Timeline(timezone.now()))
     created, skipped = Counter(), []
     for demo in demo_cases():
         district = districts.get(demo.district)
@@ -143,12 +105,16 @@ def seed(stdout) -> None:
             continue
         owner = people.owner(district)
         closer = people.closer(district, demo.closer)
-        needs_closer = any(isinstance(s, Move) and s.by_supervisor for s in demo.history)
-        if owner is None or (needs_closer and closer is None):
+        needs_closer = any(isinstance(s, (Issue, Accept)) or (isinstance(s, Move)
+                           and s.by_supervisor) for s in demo.history)
+        answers = any(isinstance(s, Answer) for s in demo.history)  # staff answer orders
+        if owner is None or (needs_closer and closer is None) or (
+            answers and owner.username != f"{district.code}.staff"
+        ):
             skipped.append(demo.ref)  # the demo users were changed: leave this one out
             continue
         play(demo, category=categories[demo.category], district=district, owner=owner,
-             closer=closer, today=today)
+             closer=closer, sweep=sweep)
         created[demo.district] += 1
     where = ", ".join(f"{code} {n}" for code, n in sorted(created.items()))
     line = (

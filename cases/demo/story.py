@@ -1,5 +1,13 @@
-"""How a demo case is written down: its fields and the steps of its history (workflow
-moves, follow-ups, edits of its details), replayed through the actions by ``seeding``."""
+"""How a demo case is written down: its fields, when it was registered and the steps of
+its history (workflow moves, follow-ups, edits of its details, supervision orders),
+replayed through the actions by ``replay``, each at its own moment.
+
+Times are counted in days before the day the demo is seeded, so the demo is always "the
+last twelve months". A step without ``days_ago`` happens the usual while after the step
+before it (``replay.GAPS``); a dated step must not come before the step before it.
+"""
+
+# ruff: noqa: RUF001 -- Chinese text takes full-width punctuation (DOMAIN.md, "Language")
 
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -19,6 +27,7 @@ class Move:
 
     name: str
     note: str
+    days_ago: int | None = None
 
     @property
     def by_supervisor(self) -> bool:
@@ -27,7 +36,7 @@ class Move:
 
 @dataclass(frozen=True)
 class Follow:
-    """A follow-up (`cases.actions.log_follow_up`) dated ``days_ago`` before today."""
+    """A follow-up (`cases.actions.log_follow_up`) done and logged ``days_ago``."""
 
     days_ago: int
     method: str
@@ -42,6 +51,34 @@ class Edit:
     """A change of the kind details (`cases.actions.update_case`), e.g. a new stage."""
 
     details: dict
+    days_ago: int | None = None
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A supervision order (`cases.actions.issue_order`) by the closer, due
+    ``due_in_days`` after it is issued."""
+
+    level: str
+    instructions: str
+    due_in_days: int
+    days_ago: int | None = None
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The owner acknowledges and answers the case's open supervision order."""
+
+    text: str
+    days_ago: int | None = None
+
+
+@dataclass(frozen=True)
+class Accept:
+    """The closer closes the case's answered supervision order."""
+
+    note: str
+    days_ago: int | None = None
 
 
 @dataclass
@@ -54,17 +91,17 @@ class DemoCase:
     risk: str
     source: str
     history: list
+    registered: int  # days before the seeding
     address: str = ""
     responsible_unit: str = ""
     lead_official: str = ""
     people_affected: int = 0
     amount_involved: Decimal = Decimal(0)
-    target_in_days: int | None = None  # from today; negative: the target date has passed
-    next_due_in_days: int | None = None  # as registered; negative: overdue from the start
+    target_in_days: int | None = None  # after registration
     details: dict = field(default_factory=dict)
     closer: str | None = None  # the supervisor who closes or sends back, if not the usual
     contact: tuple[str, str, str] = ("", "", "")  # name, resident ID number, phone
 
 
-VERIFY = Move(T.VERIFY, "经现场核实,情况属实 / verified on site: the report is accurate")
-CLOSE = Move(T.CLOSE, "经回访核实,化解到位,同意销号 / confirmed on a return visit; closed")
+VERIFY = Move(T.VERIFY, "经现场核实，情况属实")
+CLOSE = Move(T.CLOSE, "经回访核实，化解到位，同意销号")

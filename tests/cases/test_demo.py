@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from cases import actions
 from cases.choices import CategoryKind, EventKind, HousingStage, Status
-from cases.models import Case, CaseEvent, Category, RealEstateDetails
+from cases.models import Case, CaseAlert, CaseEvent, Category, RealEstateDetails, SupervisionOrder
+from riskdesk.models import Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +37,9 @@ def counts():
         "events": CaseEvent.objects.count(),
         "categories": Category.objects.count(),
         "follow_ups": Case.objects.aggregate(n=Count("follow_ups"))["n"],
+        "orders": SupervisionOrder.objects.count(),
+        "escalations": CaseAlert.objects.count(),
+        "notifications": Notification.objects.count(),
     }
 
 
@@ -87,7 +91,7 @@ def test_the_follow_ups_add_up_to_the_wage_figures(seeded):
 
 def test_the_stalled_housing_projects_have_their_stages(seeded):
     milan = RealEstateDetails.objects.select_related("case").get(
-        project_name__contains="Milan Spring"
+        project_name="米兰春天"
     )
     assert milan.stage == HousingStage.DELIVERING
     assert (milan.households_affected, milan.households_delivered) == (1200, 800)
@@ -95,7 +99,7 @@ def test_the_stalled_housing_projects_have_their_stages(seeded):
     assert milan.case.status == Status.IN_RESOLUTION
 
     xinfudi = RealEstateDetails.objects.select_related("case").get(
-        project_name__contains="Xinfudi"
+        project_name="新福地商住楼"
     )
     assert xinfudi.stage == HousingStage.DELIVERED
     assert xinfudi.stalled_since.year == 2004
@@ -104,7 +108,7 @@ def test_the_stalled_housing_projects_have_their_stages(seeded):
     assert closing.get().user.username == "city.supervisor"
 
     baoxin = RealEstateDetails.objects.select_related("case").get(
-        project_name__contains="Baoxin Plaza"
+        project_name="宝鑫广场"
     )
     assert baoxin.stage == HousingStage.REORGANISATION
     assert baoxin.case.status == Status.IN_RESOLUTION
