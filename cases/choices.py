@@ -106,27 +106,35 @@ class EventKind(models.TextChoices):
     EXTENSION_DECIDED = "extension_decided", _("Deadline extension decided")
 
 
-# How the four figures every case carries are called for each kind of category.
+# How the four figures every case carries are called for each kind of category. Shown
+# amounts carry their unit (yuan, 万元: riskdesk.formatting.money); a form's amount field
+# says it is typed in yuan (with_unit).
 FIGURE_LABELS = {
     CategoryKind.WAGE_ARREARS: {
         "people_affected": _("Workers affected"),
         "people_helped": _("Workers paid"),
-        "amount_involved": _("Wages owed (CNY)"),
-        "amount_recovered": _("Wages paid (CNY)"),
+        "amount_involved": _("Wages owed"),
+        "amount_recovered": _("Wages paid"),
     },
     CategoryKind.MASS_VICTIM: {
         "people_affected": _("Victims"),
         "people_helped": _("Victims compensated"),
-        "amount_involved": _("Amount involved (CNY)"),
-        "amount_recovered": _("Amount recovered (CNY)"),
+        "amount_involved": _("Amount involved"),
+        "amount_recovered": _("Amount recovered"),
     },
 }
 DEFAULT_FIGURE_LABELS = {
     "people_affected": _("People affected"),
     "people_helped": _("People helped"),
-    "amount_involved": _("Amount involved (CNY)"),
-    "amount_recovered": _("Amount recovered (CNY)"),
+    "amount_involved": _("Amount involved"),
+    "amount_recovered": _("Amount recovered"),
 }
+AMOUNTS = ("amount_involved", "amount_recovered")
+
+
+def with_unit(name: str, label) -> str:
+    """A figure's label for a form: amounts are typed in yuan."""
+    return _("%(figure)s (CNY)") % {"figure": label} if name in AMOUNTS else str(label)
 
 
 class SupervisionLevel(models.TextChoices):

@@ -6,7 +6,13 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from cases.actions import EDITABLE_FIELDS, order_levels
-from cases.choices import DEFAULT_FIGURE_LABELS, FIGURE_LABELS, CategoryKind, SupervisionLevel
+from cases.choices import (
+    DEFAULT_FIGURE_LABELS,
+    FIGURE_LABELS,
+    CategoryKind,
+    SupervisionLevel,
+    with_unit,
+)
 from cases.models import (
     Case,
     Category,
@@ -74,11 +80,11 @@ class CaseForm(forms.ModelForm):
             self.initial["owner"] = user.pk  # whoever registers a case owns it at first
         kind = self.instance.category.kind if self.instance.category_id else None
         for name, label in FIGURE_LABELS.get(kind, DEFAULT_FIGURE_LABELS).items():
-            self.fields[name].label = label
+            self.fields[name].label = with_unit(name, label)
         # For the page's script: the figures' names for each kind of category.
         self.figure_labels_by_kind = {
             kind: {
-                name: str(label)
+                name: with_unit(name, label)
                 for name, label in FIGURE_LABELS.get(kind, DEFAULT_FIGURE_LABELS).items()
             }
             for kind in CategoryKind.values
@@ -220,7 +226,7 @@ class FollowUpForm(forms.ModelForm):
             "figure": labels["people_helped"]
         }
         self.fields["amount_recovered_added"].label = _("More: %(figure)s") % {
-            "figure": labels["amount_recovered"]
+            "figure": with_unit("amount_recovered", labels["amount_recovered"])
         }
         for name in ("people_helped_added", "amount_recovered_added",
                      "households_delivered_added"):

@@ -234,7 +234,7 @@ def test_filters_search_and_status_counts(client_for, city_supervisor, make_case
     assert "Milan Spring owners petition" in page and "Other problem" not in page
     response = client.get("/cases/?risk_level=low")
     assert [c.title for c in response.context["page"].object_list] == ["Other problem"]
-    counts = {value: n for value, _label, n in response.context["status_counts"]}
+    counts = {value: n for value, _label, n, _query in response.context["status_counts"]}
     assert counts["reported"] == 1
 
 
