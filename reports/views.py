@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils import formats
 from django.views.decorators.http import require_GET
 
+from assessments.models import Assessment
 from reports import dashboard as dashboard_
 from reports import summary as summary_
 from reports import summary_docx as document_
@@ -32,14 +33,21 @@ def home(request):
         else District.objects.filter(pk__in=scope.district_ids)
     )
     membership = getattr(request.user, "membership", None)
+    # An assessor works for an agency, not a district: their start page is the agency's
+    # assignments, each with what is still to do.
+    assignments = (
+        Assessment.objects.for_user(request.user).in_progress()
+        .select_related("decision__department").order_by("decision__planned_date")
+        if scope.role == Role.ASSESSOR else None
+    )
     return render(
         request,
         "reports/home.html",
         {
             "role_label": membership.get_role_display() if membership else None,
-        "cache_minutes": max(1, settings.DASHBOARD_CACHE_SECONDS // 60),
             "districts": districts,
             "whole_city": scope.everything,
+            "assignments": assignments,
         },
     )
 

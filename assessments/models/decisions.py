@@ -239,6 +239,17 @@ class Assessment(models.Model):
     def is_concluded(self) -> bool:
         return self.status == AssessmentStatus.CONCLUDED
 
+    def still_to_do(self) -> list[str]:
+        """What the assessor has yet to record before the assessment can be concluded:
+        the mechanisms, the report, then the conclusion itself."""
+        if self.is_concluded:
+            return []
+        todo = self.missing_mechanisms()
+        if not self.report:
+            todo.append(str(_("report")))
+        todo.append(str(_("conclusion")))
+        return todo
+
     def missing_mechanisms(self) -> list[str]:
         """The names of the mandatory mechanisms not recorded yet."""
         missing = []
