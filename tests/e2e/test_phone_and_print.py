@@ -77,3 +77,21 @@ def screenshot_dir():
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+def test_the_phone_header_is_compact_and_every_control_readable(new_page, lang, staff):
+    # given a staff member on a phone
+    page = new_page(width=PHONE, height=844)
+    sign_in(page, staff, lang)
+    page.goto("/cases/")
+    screenshot(page, f"header-{PHONE}-{lang}")
+
+    # then the header leaves the screen to the page, the language list can be read,
+    # and the inbox link stays on one line
+    header = page.locator(".topbar").bounding_box()
+    select = page.locator("#language-select").bounding_box()
+    inbox = page.locator(".inboxlink")
+    line = float(inbox.evaluate("e => parseFloat(getComputedStyle(e).lineHeight) || 20"))
+    assert header["height"] <= 140, header
+    assert select["width"] >= 70, select
+    assert inbox.bounding_box()["height"] <= line * 1.6 + 16, inbox.bounding_box()
