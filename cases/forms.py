@@ -255,6 +255,12 @@ class ImportForm(forms.Form):
         label=_("Investigation list"),
         help_text=_("A .csv or .xlsx file with the columns of the template."),
     )
+    # Offered (as a list of the workbook's sheets) only when several sheets could be meant.
+    sheet = forms.CharField(label=_("Sheet to import"), required=False, max_length=31,
+                            widget=forms.HiddenInput)
+
+    def offer_sheets(self, sheets):
+        self.fields["sheet"].widget = forms.Select(choices=[(name, name) for name in sheets])
 
 
 # ---------------------------------------------------------------- supervision orders

@@ -33,21 +33,24 @@ from cases.imports.columns import (
 )
 from cases.imports.reading import check_file, read_rows
 from cases.imports.templates import template_csv, template_xlsx
+from cases.imports.workbook import ChooseSheet
 from cases.models import Case, CaseEvent, FollowUpInterval
 from riskdesk.files import clean_name
 
 
 # ---------------------------------------------------------------- the import
-def import_cases(*, user, upload) -> ImportResult:
-    """Check the whole file, then create its new cases in one transaction (or none)."""
+def import_cases(*, user, upload, sheet=None) -> ImportResult:
+    """Check the whole file, then create its new cases in one transaction (or none);
+    ``sheet`` is the workbook's sheet the user chose, when it has several."""
     if not can_register(user):
         raise ValidationError(_("Your role cannot import cases."))
-    rows = read_rows(upload)
+    rows = read_rows(upload, sheet=sheet)
     checker = RowChecker(user)
     cleaned = checker.check(rows)
     del rows
     if checker.errors:
-        return ImportResult(created=0, skipped=0, errors=checker.errors)
+        return ImportResult(created=0, skipped=0, errors=checker.errors,
+                            warnings=checker.warnings)
     district_ids = {clean.case["district_id"] for clean in cleaned}
     existing = set(
         Case.objects.for_user(user).filter(district_id__in=district_ids)
@@ -67,7 +70,8 @@ def import_cases(*, user, upload) -> ImportResult:
                 "Someone else imported some of these rows at the same moment, so nothing was "
                 "imported. Import the file again: the rows already imported will be skipped."
             )) from None
-    return ImportResult(created=len(new), skipped=len(cleaned) - len(new), errors=[])
+    return ImportResult(created=len(new), skipped=len(cleaned) - len(new), errors=[],
+                        warnings=checker.warnings)
 
 
 @transaction.atomic

@@ -1,13 +1,24 @@
 """Checking rows against the rules and the database: every problem is reported with
 its row and column; a clean row becomes the values of a case and its details."""
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from cases.actions import eligible_owners
 from cases.choices import CategoryKind, HousingStage, RiskLevel, SchemeType, Source
+from cases.imports.cells import (
+    BadCell,
+    cell_amount,
+    cell_date,
+    cell_integer,
+    cell_text,
+    choice_lookup,
+    choices_shown,
+    is_empty,
+)
 from cases.imports.columns import (
     DETAILS_REQUIRED,
     KIND_COLUMNS,
@@ -20,19 +31,23 @@ from cases.imports.columns import (
     RowError,
     match_key,
 )
-from cases.imports.reading import (
-    BadCell,
-    cell_amount,
-    cell_date,
-    cell_integer,
-    cell_text,
-    choice_lookup,
-    choices_shown,
-    is_empty,
-)
 from cases.models import Category
 from riskdesk.access import scope_of
 from riskdesk.models import District
+
+SCIENTIFIC_RE = re.compile(r"\d+(?:\.\d+)?[eE]\+?\d+")
+
+
+def number_shown(value) -> str:
+    """An ID or phone number that Excel turned into a number, as Excel shows it (an
+    18-digit ID becomes 1.50203E+17); empty when the cell is text as typed."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if abs(value) < 1e11:
+            return cell_text(value)
+        mantissa, exponent = f"{value:.5E}".split("E")
+        return f"{mantissa.rstrip('0').rstrip('.')}E{exponent}"
+    text = cell_text(value)
+    return text if SCIENTIFIC_RE.fullmatch(text) else ""
 
 
 # ---------------------------------------------------------------- checking rows
@@ -42,6 +57,7 @@ class CleanRow:
     case: dict
     kind: str | None
     details: dict | None
+    unknown: set = field(default_factory=set)  # case fields the file could not tell
 
 
 class RowChecker:
@@ -51,6 +67,7 @@ class RowChecker:
         self.user = user
         self.scope = scope_of(user)
         self.errors: list[RowError] = []
+        self.warnings: list[RowError] = []
         self.categories = {}
         for category in Category.objects.all():
             for name in (category.name_en, category.name_zh, category.code):
@@ -97,8 +114,19 @@ class RowChecker:
                 error(name, self.too_long(text, MAX_LENGTHS[name]))
             values[name] = text
 
+        unknown = set()  # personal numbers the file lost: left as they are
         for name, normalise in PERSONAL_NUMBERS.items():
             text = cell_text(row.get(name))
+            shown = number_shown(row.get(name))
+            if shown:
+                self.warnings.append(RowError(number, name, str(_(
+                    "Excel has turned this number into %(value)s, so digits may be lost; it "
+                    "was not imported. Format the column as text, type the number again and "
+                    "import the file again, or enter it on the case page."
+                ) % {"value": shown})))
+                values[name] = ""
+                unknown.add(name)
+                continue
             try:
                 values[name] = normalise(text) if text else ""
             except ValidationError as problem:
@@ -169,7 +197,7 @@ class RowChecker:
         if len(self.errors) > errors_before:
             return None
         values.update(category_id=category.pk, district_id=district.pk, owner_id=owner_id)
-        return CleanRow(row=number, case=values, kind=kind, details=details)
+        return CleanRow(row=number, case=values, kind=kind, details=details, unknown=unknown)
 
     @staticmethod
     def too_long(text, limit):

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import get_language, gettext_lazy
 
 from cases.choices import CategoryKind, HousingStage, RiskLevel, SchemeType, Source
 from cases.models import Case, MassVictimDetails, RealEstateDetails, WageArrearsDetails
@@ -165,6 +165,14 @@ HEADERS = {
 }
 
 
+def column_label(name: str) -> str:
+    """A column as the user's template names it: its Chinese header on a Chinese page."""
+    column = COLUMNS.get(name)
+    if column is None:
+        return name
+    return column.chinese if (get_language() or "").startswith("zh") else column.name
+
+
 # ---------------------------------------------------------------- results
 @dataclass
 class RowError:
@@ -172,12 +180,18 @@ class RowError:
     column: str  # the column's name, as in IMPORT_COLUMNS
     message: str
 
+    @property
+    def label(self) -> str:
+        """The column as the user's template names it, in the active language."""
+        return column_label(self.column)
+
 
 @dataclass
 class ImportResult:
     created: int
     skipped: int
     errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)  # imported, but to check
 
 
 class Row(dict):
