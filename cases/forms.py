@@ -259,6 +259,14 @@ class ImportForm(forms.Form):
     sheet = forms.CharField(label=_("Sheet to import"), required=False, max_length=31,
                             widget=forms.HiddenInput)
 
+    update = forms.BooleanField(
+        label=_("Update the existing cases"), required=False,
+        help_text=_("Rows of cases that exist already (an export's, found by the case's "
+                    "reference, or a source reference known in the district) change those "
+                    "cases, each change recorded in the history. Otherwise they are "
+                    "skipped."),
+    )
+
     def offer_sheets(self, sheets):
         self.fields["sheet"].widget = forms.Select(choices=[(name, name) for name in sheets])
 

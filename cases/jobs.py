@@ -42,12 +42,14 @@ def start_export(*, user, kind, query: str) -> Job:
     return job
 
 
-def start_import(*, user, upload, sheet=None) -> Job:
+def start_import(*, user, upload, sheet=None, update=False) -> Job:
     """Keep the uploaded file with the job, and queue its import; the import's options
     (the sheet chosen) are kept as a query string, as an export keeps its filters."""
     options = QueryDict(mutable=True)
     if sheet:
         options["sheet"] = sheet
+    if update:
+        options["update"] = "1"
     job = Job(kind=JobKind.IMPORT, user=user, source_name=upload.name[:255],
               language=translation.get_language() or "en", query=options.urlencode())
     job.source.save(upload.name, upload, save=False)
@@ -125,10 +127,12 @@ def _import(job):
         upload = File(handle, name=job.source_name)
         options = QueryDict(job.query)
         result = imports.import_cases(user=job.user, upload=upload,
-                                      sheet=options.get("sheet") or None)
-    job.rows = result.created + result.skipped
+                                      sheet=options.get("sheet") or None,
+                                      update=options.get("update") == "1")
+    job.rows = result.created + result.skipped + result.updated + result.unchanged
     job.summary = {
-        "created": result.created, "skipped": result.skipped,
+        "created": result.created, "skipped": result.skipped, "updated": result.updated,
+        "unchanged": result.unchanged,
         "errors": [{"row": e.row, "column": e.label, "message": e.message}
                    for e in result.errors[:500]],
         "error_count": len(result.errors),

@@ -58,6 +58,8 @@ class CleanRow:
     kind: str | None
     details: dict | None
     unknown: set = field(default_factory=set)  # case fields the file could not tell
+    reference: str = ""  # the case's own reference (RC-…), as an export writes it
+    masked: dict = field(default_factory=dict)  # personal numbers written masked
 
 
 class RowChecker:
@@ -106,18 +108,27 @@ class RowChecker:
             self.errors.append(RowError(number, column, str(message)))
 
         values = {}
+        case_reference = cell_text(row.get("reference")).upper()
         for name in TEXT_FIELDS:
             text = cell_text(row.get(name))
-            if not text and name in REQUIRED:
+            # An exported case found by its reference may have no source reference.
+            if not text and name in REQUIRED and not (
+                    case_reference and name == "source_reference"):
                 error(name, _("This column must be filled in."))
             elif len(text) > (MAX_LENGTHS[name] or len(text)):
                 error(name, self.too_long(text, MAX_LENGTHS[name]))
             values[name] = text
 
-        unknown = set()  # personal numbers the file lost: left as they are
+        unknown = set()  # fields the file cannot tell: an update leaves them as they are
+        masked = {}
         for name, normalise in PERSONAL_NUMBERS.items():
             text = cell_text(row.get(name))
             shown = number_shown(row.get(name))
+            if "*" in text:  # as an export writes it: checked against the case's number
+                masked[name] = text
+                values[name] = ""
+                unknown.add(name)
+                continue
             if shown:
                 self.warnings.append(RowError(number, name, str(_(
                     "Excel has turned this number into %(value)s, so digits may be lost; it "
@@ -154,6 +165,8 @@ class RowChecker:
         ):
             values[name] = self.choice(row, name, choices, default, error)
         owner_id = self.owner(row, district, error)
+        if not cell_text(row.get("owner")):
+            unknown.add("owner_id")  # the importing staff member, for a new case only
 
         try:
             values["target_date"] = cell_date(row.get("target_date"))
@@ -194,10 +207,17 @@ class RowChecker:
                     "“%(value)s” is already used for %(district)s in row %(row)d of this file."
                 ) % {"value": reference, "district": district.name, "row": first})
 
+        if case_reference:
+            first = self.seen.setdefault(case_reference, number)
+            if first != number:
+                error("reference", _("The case %(value)s is already in row %(row)d of this "
+                                     "file.") % {"value": case_reference, "row": first})
+
         if len(self.errors) > errors_before:
             return None
         values.update(category_id=category.pk, district_id=district.pk, owner_id=owner_id)
-        return CleanRow(row=number, case=values, kind=kind, details=details, unknown=unknown)
+        return CleanRow(row=number, case=values, kind=kind, details=details, unknown=unknown,
+                        reference=case_reference, masked=masked)
 
     @staticmethod
     def too_long(text, limit):

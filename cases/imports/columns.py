@@ -101,7 +101,20 @@ IMPORT_COLUMNS = [
     ImportColumn("police_case_number", "公安立案编号", False, gettext_lazy(
         "Mass-victim cases: the police case number.")),
 ]
-COLUMNS = {column.name: column for column in IMPORT_COLUMNS}
+# An export writes these too. The case's reference finds the case to update; the others
+# are facts an import leaves alone (changed through the workflow, never by a file).
+REFERENCE_COLUMN = ImportColumn("reference", "案件编号", False, gettext_lazy(
+    "The case's reference (RC-2026-00042), as an export writes it; leave it empty for a "
+    "new case. With “update the existing cases”, the row's values replace the case's."))
+READ_ONLY_COLUMNS = [
+    ImportColumn("status", "状态", False, ""),
+    ImportColumn("next_follow_up_due", "下次跟进日期", False, ""),
+    ImportColumn("created_at", "登记时间", False, ""),
+    ImportColumn("updated_at", "更新时间", False, ""),
+]
+READ_ONLY = {column.name for column in READ_ONLY_COLUMNS}
+COLUMNS = {column.name: column
+           for column in [REFERENCE_COLUMN, *IMPORT_COLUMNS, *READ_ONLY_COLUMNS]}
 REQUIRED = [column.name for column in IMPORT_COLUMNS if column.required]
 
 TEXT_FIELDS = [
@@ -160,8 +173,8 @@ def match_key(text) -> str:
 
 
 HEADERS = {
-    **{match_key(column.name): column.name for column in IMPORT_COLUMNS},
-    **{match_key(column.chinese): column.name for column in IMPORT_COLUMNS},
+    **{match_key(column.name): column.name for column in COLUMNS.values()},
+    **{match_key(column.chinese): column.name for column in COLUMNS.values()},
 }
 
 
@@ -190,6 +203,8 @@ class RowError:
 class ImportResult:
     created: int
     skipped: int
+    updated: int = 0
+    unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
     warnings: list[RowError] = field(default_factory=list)  # imported, but to check
 

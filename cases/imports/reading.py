@@ -20,6 +20,7 @@ from cases.imports.columns import (
     MAX_LINE_BYTES,
     MAX_ROWS,
     MAX_UPLOAD_BYTES,
+    READ_ONLY,
     REQUIRED,
     Row,
     column_label,
@@ -222,7 +223,8 @@ def _data_row(number, values, header, uncached) -> Row:
         if isinstance(value, Uncached):
             uncached.append((cell, column, value.formula))
             continue
-        row[column] = value
+        if column not in READ_ONLY:  # an export's status and dates: not imported
+            row[column] = value
     return row
 
 

@@ -25,15 +25,18 @@ def case_import(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         sheet = form.cleaned_data["sheet"] or None
+        update = form.cleaned_data["update"]
         try:
             if upload.size > jobs.IMPORT_INLINE_BYTES:
                 imports.check_file(upload, sheet=sheet)  # a file that cannot be read: now
-                job = jobs.start_import(user=request.user, upload=upload, sheet=sheet)
+                job = jobs.start_import(user=request.user, upload=upload, sheet=sheet,
+                                        update=update)
                 messages.info(request, _("The file is big: it is being checked and imported "
                                          "in the background. Your inbox tells you when it is "
                                          "done."))
                 return redirect(job)
-            result = imports.import_cases(user=request.user, upload=upload, sheet=sheet)
+            result = imports.import_cases(user=request.user, upload=upload, sheet=sheet,
+                                          update=update)
         except ValidationError as error:
             if isinstance(error, imports.ChooseSheet):
                 form.offer_sheets(error.sheets)
@@ -55,6 +58,16 @@ def imported_message(result) -> str:
     text = ngettext(
         "%(count)s case imported.", "%(count)s cases imported.", result.created
     ) % {"count": result.created}
+    if result.updated:
+        text += " " + ngettext(
+            "%(count)s existing case was updated.", "%(count)s existing cases were updated.",
+            result.updated,
+        ) % {"count": result.updated}
+    if result.unchanged:
+        text += " " + ngettext(
+            "%(count)s row matched its case already.", "%(count)s rows matched their cases "
+            "already.", result.unchanged,
+        ) % {"count": result.unchanged}
     if result.skipped:
         text += " " + ngettext(
             "%(count)s row had been imported before and was skipped.",
