@@ -30,9 +30,11 @@ from cases.imports.checking import CleanRow, RowChecker
 from cases.imports.columns import (
     BATCH_SIZE,
     DETAILS_MODEL,
+    EXAMPLE_REFERENCE,
     IMPORT_COLUMNS,
     MAX_COLUMNS,
     MAX_LINE_BYTES,
+    REFERENCE_COLUMN,
     ImportResult,
 )
 from cases.imports.reading import check_file, read_rows

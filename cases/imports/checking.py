@@ -21,6 +21,7 @@ from cases.imports.cells import (
 )
 from cases.imports.columns import (
     DETAILS_REQUIRED,
+    EXAMPLE_REFERENCE,
     KIND_COLUMNS,
     KIND_OF_COLUMN,
     MAX_LENGTHS,
@@ -207,6 +208,10 @@ class RowChecker:
                     "“%(value)s” is already used for %(district)s in row %(row)d of this file."
                 ) % {"value": reference, "district": district.name, "row": first})
 
+        if values["source_reference"] == EXAMPLE_REFERENCE:
+            error("source_reference", _(
+                "This is the template's example row: delete it, or replace it with a real "
+                "case and its own source reference."))
         if case_reference:
             first = self.seen.setdefault(case_reference, number)
             if first != number:

@@ -23,6 +23,9 @@ MAX_INTEGER = 2_147_483_647  # PositiveIntegerField on every database
 MAX_AMOUNT = Decimal("99999999999999.99")  # DecimalField(max_digits=16, decimal_places=2)
 
 
+# The template's example row has this source reference: imported unchanged, it is refused.
+EXAMPLE_REFERENCE = "示例-导入前请删除此行"
+
 # ---------------------------------------------------------------- the columns
 class ImportColumn(NamedTuple):
     name: str

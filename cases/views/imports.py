@@ -50,7 +50,8 @@ def case_import(request):
                         "message": warning.message})
                 return redirect("cases:list")
     return render(request, "cases/import.html", {
-        "form": form, "result": result, "columns": imports.IMPORT_COLUMNS,
+        "form": form, "result": result,
+        "columns": [*imports.IMPORT_COLUMNS, imports.REFERENCE_COLUMN],
     })
 
 
@@ -83,7 +84,7 @@ def import_template(request, suffix):
         response = HttpResponse(imports.template_csv(), content_type="text/csv; charset=utf-8")
     else:
         response = HttpResponse(
-            imports.template_xlsx(),
+            imports.template_xlsx(request.user),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     response["Content-Disposition"] = f'attachment; filename="riskdesk-import-template.{suffix}"'
