@@ -30,7 +30,10 @@ class Uncached(NamedTuple):
 
 
 def is_empty(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.replace(BOM, "").strip())
+    if not isinstance(value, str):
+        return value is None
+    text = value.strip()
+    return not text or (BOM in text and not text.replace(BOM, "").strip())
 
 
 def cell_text(value) -> str:

@@ -213,15 +213,14 @@ def _data_row(number, values, header, uncached) -> Row:
         if is_empty(value):
             continue
         column = header[index] if index < len(header) else None
-        cell = f"{get_column_letter(index + 1)}{number}"
         if column is None:
             raise ValidationError(
                 _("Cell %(cell)s has a value, but its column has no header. Give the "
                   "column a header from the template, or delete the column.")
-                % {"cell": cell}
+                % {"cell": f"{get_column_letter(index + 1)}{number}"}
             )
         if isinstance(value, Uncached):
-            uncached.append((cell, column, value.formula))
+            uncached.append((f"{get_column_letter(index + 1)}{number}", column, value.formula))
             continue
         if column not in READ_ONLY:  # an export's status and dates: not imported
             row[column] = value
