@@ -16,6 +16,7 @@ from openpyxl.utils.datetime import from_excel
 from cases.imports.columns import CHINESE_CHOICES, HEADERS, MAX_AMOUNT, MAX_INTEGER, match_key
 
 BOM = "\ufeff"
+FORMULA_STARTS = ("=", "+", "-", "@")  # what an export protects with an apostrophe
 
 
 class BadCell(Exception):
@@ -40,7 +41,9 @@ def cell_text(value) -> str:
     if value is None or isinstance(value, Uncached):
         return ""
     if isinstance(value, str):
-        return value.replace(BOM, "").strip()  # a byte-order mark is never part of a value
+        text = value.replace(BOM, "").strip()  # a byte-order mark is never part of a value
+        # An export writes '=… so that a spreadsheet shows it as text: the text is =….
+        return text[1:] if text[:1] == "'" and text[1:2] in FORMULA_STARTS else text
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime):

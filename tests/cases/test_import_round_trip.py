@@ -189,3 +189,18 @@ def test_the_import_page_updates_when_asked(client_for, owner, wage_case, tmp_pa
     assert "1 existing case was updated." in response.content.decode()
     wage_case.refresh_from_db()
     assert wage_case.people_helped == 60
+
+
+def test_a_title_the_export_protected_from_running_as_a_formula_comes_back_unchanged(
+        owner, make_case, tmp_path):
+    # given a case whose title starts like a formula, exported with an apostrophe
+    case = make_case(title="=A1 is not a formula")
+    workbook = exported(Case.objects.all(), tmp_path, language="en")
+
+    # when the file is imported back to update
+    result = import_cases(user=owner, upload=upload_of(workbook), update=True)
+
+    # then the title is unchanged: no apostrophe added, no edit in the history
+    assert (result.errors, result.updated, result.unchanged) == ([], 0, 1)
+    case.refresh_from_db()
+    assert case.title == "=A1 is not a formula"
