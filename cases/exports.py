@@ -14,6 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone, translation
 from django.utils.text import capfirst
 from openpyxl import Workbook
@@ -22,7 +23,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from cases.choices import RiskLevel, Source, Status
+from cases.choices import HousingStage, RiskLevel, SchemeType, Source, Status
+from cases.imports.columns import column_label
 from cases.models import Case
 
 CHUNK_SIZE = 2000
@@ -32,11 +34,6 @@ XLSX_CELL_MAX = 32767  # Excel refuses longer text in one cell
 MONEY_FORMAT = "#,##0.00"
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
-
-
-def _label(field_name):
-    """The model field's translated name, capitalised (reuses the existing translations)."""
-    return capfirst(Case._meta.get_field(field_name).verbose_name)
 
 
 def _local(moment):
@@ -62,34 +59,63 @@ class Money(Decimal):
     """A Decimal known to be an amount in yuan (formatted as money in Excel)."""
 
 
-# (header, accessor): the accessor returns text, a number, a date or a naive local datetime.
+def _detail(relation, name, choices=None):
+    """A kind detail's accessor: empty for a case without details of that kind."""
+    def accessor(case):
+        try:
+            value = getattr(getattr(case, relation), name)
+        except ObjectDoesNotExist:
+            return None
+        return _display(choices, value) if choices and value else value
+    return accessor
+
+
+def _attribute(name):
+    return lambda case: getattr(case, name)
+
+
+# (column name, accessor): the accessor returns text, a number, a date or a naive local
+# datetime. The columns are the import's, under the template's headers, so a file
+# exported, corrected in Excel and imported again updates the cases; the case's
+# reference comes first, the facts an import leaves alone (status, dates) last.
 EXPORT_COLUMNS = [
-    (_label("reference"), lambda case: case.reference),
-    (_label("title"), lambda case: case.title),
-    (_label("category"), lambda case: case.category.name),
-    (_label("district"), lambda case: case.district.name),
-    (_label("status"), lambda case: _display(Status, case.status)),
-    (_label("risk_level"), lambda case: _display(RiskLevel, case.risk_level)),
-    (_label("source"), lambda case: _display(Source, case.source)),
-    (_label("owner"), _owner),
-    (_label("responsible_unit"), lambda case: case.responsible_unit),
-    (_label("lead_official"), lambda case: case.lead_official),
-    (_label("address"), lambda case: case.address),
-    (_label("target_date"), lambda case: case.target_date),
-    (_label("next_follow_up_due"), lambda case: case.next_follow_up_due),
-    (_label("people_affected"), lambda case: case.people_affected),
-    (_label("people_helped"), lambda case: case.people_helped),
-    (_label("amount_involved"), lambda case: Money(case.amount_involved)),
-    (_label("amount_recovered"), lambda case: Money(case.amount_recovered)),
-    (_label("created_at"), lambda case: _local(case.created_at)),
-    (_label("updated_at"), lambda case: _local(case.updated_at)),
-    (_label("description"), lambda case: case.description),
-    # Personal data is exported masked, whoever exports (riskdesk.personal); at the end,
-    # so the columns before keep their places for anyone who reads the file by position.
-    (_label("contact_name"), lambda case: case.contact_name),
-    (_label("contact_id_number"), lambda case: case.contact_id_number_masked),
-    (_label("contact_phone"), lambda case: case.contact_phone_masked),
+    ("reference", _attribute("reference")),
+    ("source_reference", _attribute("source_reference")),
+    ("title", _attribute("title")),
+    ("category", lambda case: case.category.name),
+    ("district", lambda case: case.district.name),
+    ("risk_level", lambda case: _display(RiskLevel, case.risk_level)),
+    ("source", lambda case: _display(Source, case.source)),
+    ("owner", lambda case: case.owner.get_username()),
+    *[(name, _attribute(name)) for name in (
+        "description", "address", "responsible_unit", "lead_official", "contact_name")],
+    # Personal data is exported masked, whoever exports (riskdesk.personal); an import
+    # leaves a number that comes back masked as it is.
+    ("contact_id_number", _attribute("contact_id_number_masked")),
+    ("contact_phone", _attribute("contact_phone_masked")),
+    ("target_date", _attribute("target_date")),
+    ("people_affected", _attribute("people_affected")),
+    ("people_helped", _attribute("people_helped")),
+    ("amount_involved", lambda case: Money(case.amount_involved)),
+    ("amount_recovered", lambda case: Money(case.amount_recovered)),
+    *[(name, _detail("real_estate", name)) for name in (
+        "project_name", "developer", "households_affected", "households_delivered")],
+    ("stage", _detail("real_estate", "stage", HousingStage)),
+    *[(name, _detail("wage_arrears", name)) for name in (
+        "employer", "project", "petition_number")],
+    ("scheme_type", _detail("mass_victim", "scheme_type", SchemeType)),
+    ("police_case_number", _detail("mass_victim", "police_case_number")),
+    ("status", lambda case: _display(Status, case.status)),
+    ("next_follow_up_due", _attribute("next_follow_up_due")),
+    ("created_at", lambda case: _local(case.created_at)),
+    ("updated_at", lambda case: _local(case.updated_at)),
 ]
+DETAILS = ("real_estate", "wage_arrears", "mass_victim")
+
+
+def headers() -> list[str]:
+    """The columns' headers in the active language: the import template's."""
+    return [column_label(name) for name, _accessor in EXPORT_COLUMNS]
 
 
 def neutralise(value) -> str:
@@ -111,11 +137,11 @@ def neutralise(value) -> str:
 
 
 def _rows(queryset):
-    cases = queryset.select_related("category", "district", "owner").iterator(
+    cases = queryset.select_related("category", "district", "owner", *DETAILS).iterator(
         chunk_size=CHUNK_SIZE
     )
     for case in cases:
-        yield [accessor(case) for _header, accessor in EXPORT_COLUMNS]
+        yield [accessor(case) for _name, accessor in EXPORT_COLUMNS]
 
 
 def csv_rows(queryset):
@@ -129,7 +155,7 @@ def csv_rows(queryset):
         writer.writerow([neutralise(value) for value in values])
         return buffer.getvalue()
 
-    yield BOM + line([str(header) for header, _accessor in EXPORT_COLUMNS])
+    yield BOM + line(headers())
     for values in _rows(queryset):
         yield line(values)
 
@@ -144,15 +170,13 @@ def write_xlsx(queryset, path) -> None:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=str(capfirst(Case._meta.verbose_name_plural))[:31])
     sheet.freeze_panes = "A2"  # the header stays in view while scrolling
-    wide = {str(_label("title")), str(_label("description"))}
-    for number, (header, _accessor) in enumerate(EXPORT_COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(number)].width = (
-            40 if str(header) in wide else 16
-        )
+    wide = {"title", "description"}
+    for number, (name, _accessor) in enumerate(EXPORT_COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(number)].width = 40 if name in wide else 16
     bold = Font(bold=True)
     header_cells = []
-    for header, _accessor in EXPORT_COLUMNS:
-        cell = WriteOnlyCell(sheet, value=_xlsx_text(str(header)))
+    for header in headers():
+        cell = WriteOnlyCell(sheet, value=_xlsx_text(header))
         cell.font = bold
         header_cells.append(cell)
     sheet.append(header_cells)

@@ -261,6 +261,20 @@ class ImportForm(forms.Form):
         label=_("Investigation list"),
         help_text=_("A .csv or .xlsx file with the columns of the template."),
     )
+    # Offered (as a list of the workbook's sheets) only when several sheets could be meant.
+    sheet = forms.CharField(label=_("Sheet to import"), required=False, max_length=31,
+                            widget=forms.HiddenInput)
+
+    update = forms.BooleanField(
+        label=_("Update the existing cases"), required=False,
+        help_text=_("Rows of cases that exist already (an export's, found by the case's "
+                    "reference, or a source reference known in the district) change those "
+                    "cases, each change recorded in the history. Otherwise they are "
+                    "skipped."),
+    )
+
+    def offer_sheets(self, sheets):
+        self.fields["sheet"].widget = forms.Select(choices=[(name, name) for name in sheets])
 
 
 # ---------------------------------------------------------------- supervision orders

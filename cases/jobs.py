@@ -42,10 +42,16 @@ def start_export(*, user, kind, query: str) -> Job:
     return job
 
 
-def start_import(*, user, upload) -> Job:
-    """Keep the uploaded file with the job, and queue its import."""
+def start_import(*, user, upload, sheet=None, update=False) -> Job:
+    """Keep the uploaded file with the job, and queue its import; the import's options
+    (the sheet chosen) are kept as a query string, as an export keeps its filters."""
+    options = QueryDict(mutable=True)
+    if sheet:
+        options["sheet"] = sheet
+    if update:
+        options["update"] = "1"
     job = Job(kind=JobKind.IMPORT, user=user, source_name=upload.name[:255],
-              language=translation.get_language() or "en")
+              language=translation.get_language() or "en", query=options.urlencode())
     job.source.save(upload.name, upload, save=False)
     job.save()
     transaction.on_commit(lambda: run_job.delay(job.pk))
@@ -119,11 +125,15 @@ def _export(job):
 def _import(job):
     with job.source.open("rb") as handle:
         upload = File(handle, name=job.source_name)
-        result = imports.import_cases(user=job.user, upload=upload)
-    job.rows = result.created + result.skipped
+        options = QueryDict(job.query)
+        result = imports.import_cases(user=job.user, upload=upload,
+                                      sheet=options.get("sheet") or None,
+                                      update=options.get("update") == "1")
+    job.rows = result.created + result.skipped + result.updated + result.unchanged
     job.summary = {
-        "created": result.created, "skipped": result.skipped,
-        "errors": [{"row": e.row, "column": e.column, "message": e.message}
+        "created": result.created, "skipped": result.skipped, "updated": result.updated,
+        "unchanged": result.unchanged,
+        "errors": [{"row": e.row, "column": e.label, "message": e.message}
                    for e in result.errors[:500]],
         "error_count": len(result.errors),
     }

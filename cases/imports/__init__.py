@@ -1,16 +1,19 @@
 """Import of the rolling investigation (滚动排查) list from a CSV or Excel file.
 
 The whole file is checked first. If any row has a problem, nothing is written and every
-problem is reported with its spreadsheet row (the header is row 1) and its column.
-Otherwise all new rows are inserted in one transaction; rows whose source reference already
-exists in their district are skipped, so importing the same file again creates nothing
-twice. Problems with the file itself (type, size, encoding, headers) raise
+problem is reported with its spreadsheet row and its column. Otherwise all new rows are
+inserted in one transaction. Rows of existing cases (the case's reference, as an export
+writes it, or a source reference already known in the district) are skipped, so
+importing the same file again creates nothing twice; or, when the user asks, they update
+their cases in the same transaction, each change in the history like an edit. Problems
+with the file itself (type, size, encoding, headers, sheets, formulas) raise
 ``ValidationError``.
 
-The package reads top to bottom: ``columns`` (limits, columns, results), ``reading`` (the
-file, its sheet and cells), ``checking`` (rows against the rules and the database),
-``templates``; this module runs an import. Callers import from here:
-``from cases import imports``.
+The package reads top to bottom: ``columns`` (limits, columns, results), ``cells`` (one
+cell's value), ``workbook`` (an Excel file and its sheet), ``reading`` (the file's rows
+under its header), ``checking`` (rows against the rules and the database), ``updating``
+(rows of existing cases), ``templates``; this module runs an import. Callers import from
+here: ``from cases import imports``.
 """
 
 from datetime import timedelta
@@ -22,52 +25,74 @@ from django.utils.translation import gettext as _
 
 from cases.actions import allocate_references, can_register
 from cases.choices import EventKind, Status
+from cases.imports import updating
 from cases.imports.checking import CleanRow, RowChecker
 from cases.imports.columns import (
     BATCH_SIZE,
     DETAILS_MODEL,
+    EXAMPLE_REFERENCE,
     IMPORT_COLUMNS,
     MAX_COLUMNS,
     MAX_LINE_BYTES,
+    REFERENCE_COLUMN,
     ImportResult,
 )
 from cases.imports.reading import check_file, read_rows
 from cases.imports.templates import template_csv, template_xlsx
+from cases.imports.workbook import ChooseSheet
 from cases.models import Case, CaseEvent, FollowUpInterval
 from riskdesk.files import clean_name
 
 
 # ---------------------------------------------------------------- the import
-def import_cases(*, user, upload) -> ImportResult:
-    """Check the whole file, then create its new cases in one transaction (or none)."""
+def import_cases(*, user, upload, sheet=None, update=False) -> ImportResult:
+    """Check the whole file, then create its new cases in one transaction (or none);
+    ``sheet`` is the workbook's sheet the user chose, when it has several. Rows of
+    existing cases are skipped, or with ``update`` saved to their cases in the same
+    transaction."""
     if not can_register(user):
         raise ValidationError(_("Your role cannot import cases."))
-    rows = read_rows(upload)
+    rows = read_rows(upload, sheet=sheet)
+    columns = rows.columns
     checker = RowChecker(user)
     cleaned = checker.check(rows)
     del rows
     if checker.errors:
-        return ImportResult(created=0, skipped=0, errors=checker.errors)
-    district_ids = {clean.case["district_id"] for clean in cleaned}
-    existing = set(
-        Case.objects.for_user(user).filter(district_id__in=district_ids)
-        .exclude(source_reference="")
-        .values_list("district_id", "source_reference")
-        .iterator(chunk_size=10_000)
-    )
-    new = [
-        clean for clean in cleaned
-        if (clean.case["district_id"], clean.case["source_reference"]) not in existing
-    ]
-    if new:
-        try:
-            _insert(new, user=user, file_name=clean_name(upload.name))
-        except IntegrityError:
-            raise ValidationError(_(
-                "Someone else imported some of these rows at the same moment, so nothing was "
-                "imported. Import the file again: the rows already imported will be skipped."
-            )) from None
-    return ImportResult(created=len(new), skipped=len(cleaned) - len(new), errors=[])
+        return ImportResult(created=0, skipped=0, errors=checker.errors,
+                            warnings=checker.warnings)
+    found = updating.plan(user, cleaned)
+    if found.errors:
+        return ImportResult(created=0, skipped=0, errors=found.errors,
+                            warnings=checker.warnings)
+    result = ImportResult(created=len(found.new), skipped=0, warnings=checker.warnings)
+    try:
+        with transaction.atomic():
+            if found.new:
+                _insert(found.new, user=user, file_name=clean_name(upload.name))
+            if update:
+                result.updated, result.unchanged, errors = updating.update(
+                    user, found.existing, columns)
+                if errors:
+                    raise _Refused(errors)
+            else:
+                result.skipped = len(found.existing)
+    except _Refused as refused:
+        return ImportResult(created=0, skipped=0, errors=refused.errors,
+                            warnings=checker.warnings)
+    except IntegrityError:
+        raise ValidationError(_(
+            "Someone else imported some of these rows at the same moment, so nothing was "
+            "imported. Import the file again: the rows already imported will be skipped."
+        )) from None
+    return result
+
+
+class _Refused(Exception):
+    """Rows an update refused: the transaction is rolled back, nothing is changed."""
+
+    def __init__(self, errors):
+        super().__init__()
+        self.errors = errors
 
 
 @transaction.atomic

@@ -1,15 +1,27 @@
 """Checking rows against the rules and the database: every problem is reported with
 its row and column; a clean row becomes the values of a case and its details."""
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from cases.actions import eligible_owners
 from cases.choices import CategoryKind, HousingStage, RiskLevel, SchemeType, Source
+from cases.imports.cells import (
+    BadCell,
+    cell_amount,
+    cell_date,
+    cell_integer,
+    cell_text,
+    choice_lookup,
+    choices_shown,
+    is_empty,
+)
 from cases.imports.columns import (
     DETAILS_REQUIRED,
+    EXAMPLE_REFERENCE,
     KIND_COLUMNS,
     KIND_OF_COLUMN,
     MAX_LENGTHS,
@@ -20,19 +32,23 @@ from cases.imports.columns import (
     RowError,
     match_key,
 )
-from cases.imports.reading import (
-    BadCell,
-    cell_amount,
-    cell_date,
-    cell_integer,
-    cell_text,
-    choice_lookup,
-    choices_shown,
-    is_empty,
-)
 from cases.models import Category
 from riskdesk.access import scope_of
 from riskdesk.models import District
+
+SCIENTIFIC_RE = re.compile(r"\d+(?:\.\d+)?[eE]\+?\d+")
+
+
+def number_shown(value) -> str:
+    """An ID or phone number that Excel turned into a number, as Excel shows it (an
+    18-digit ID becomes 1.50203E+17); empty when the cell is text as typed."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if abs(value) < 1e11:
+            return cell_text(value)
+        mantissa, exponent = f"{value:.5E}".split("E")
+        return f"{mantissa.rstrip('0').rstrip('.')}E{exponent}"
+    text = cell_text(value)
+    return text if SCIENTIFIC_RE.fullmatch(text) else ""
 
 
 # ---------------------------------------------------------------- checking rows
@@ -42,6 +58,9 @@ class CleanRow:
     case: dict
     kind: str | None
     details: dict | None
+    unknown: set = field(default_factory=set)  # case fields the file could not tell
+    reference: str = ""  # the case's own reference (RC-…), as an export writes it
+    masked: dict = field(default_factory=dict)  # personal numbers written masked
 
 
 class RowChecker:
@@ -51,6 +70,7 @@ class RowChecker:
         self.user = user
         self.scope = scope_of(user)
         self.errors: list[RowError] = []
+        self.warnings: list[RowError] = []
         self.categories = {}
         for category in Category.objects.all():
             for name in (category.name_en, category.name_zh, category.code):
@@ -89,16 +109,36 @@ class RowChecker:
             self.errors.append(RowError(number, column, str(message)))
 
         values = {}
+        case_reference = cell_text(row.get("reference")).upper()
         for name in TEXT_FIELDS:
             text = cell_text(row.get(name))
-            if not text and name in REQUIRED:
+            # An exported case found by its reference may have no source reference.
+            if not text and name in REQUIRED and not (
+                    case_reference and name == "source_reference"):
                 error(name, _("This column must be filled in."))
             elif len(text) > (MAX_LENGTHS[name] or len(text)):
                 error(name, self.too_long(text, MAX_LENGTHS[name]))
             values[name] = text
 
+        unknown = set()  # fields the file cannot tell: an update leaves them as they are
+        masked = {}
         for name, normalise in PERSONAL_NUMBERS.items():
             text = cell_text(row.get(name))
+            shown = number_shown(row.get(name))
+            if "*" in text:  # as an export writes it: checked against the case's number
+                masked[name] = text
+                values[name] = ""
+                unknown.add(name)
+                continue
+            if shown:
+                self.warnings.append(RowError(number, name, str(_(
+                    "Excel has turned this number into %(value)s, so digits may be lost; it "
+                    "was not imported. Format the column as text, type the number again and "
+                    "import the file again, or enter it on the case page."
+                ) % {"value": shown})))
+                values[name] = ""
+                unknown.add(name)
+                continue
             try:
                 values[name] = normalise(text) if text else ""
             except ValidationError as problem:
@@ -126,6 +166,8 @@ class RowChecker:
         ):
             values[name] = self.choice(row, name, choices, default, error)
         owner_id = self.owner(row, district, error)
+        if not cell_text(row.get("owner")):
+            unknown.add("owner_id")  # the importing staff member, for a new case only
 
         try:
             values["target_date"] = cell_date(row.get("target_date"))
@@ -166,10 +208,21 @@ class RowChecker:
                     "“%(value)s” is already used for %(district)s in row %(row)d of this file."
                 ) % {"value": reference, "district": district.name, "row": first})
 
+        if values["source_reference"] == EXAMPLE_REFERENCE:
+            error("source_reference", _(
+                "This is the template's example row: delete it, or replace it with a real "
+                "case and its own source reference."))
+        if case_reference:
+            first = self.seen.setdefault(case_reference, number)
+            if first != number:
+                error("reference", _("The case %(value)s is already in row %(row)d of this "
+                                     "file.") % {"value": case_reference, "row": first})
+
         if len(self.errors) > errors_before:
             return None
         values.update(category_id=category.pk, district_id=district.pk, owner_id=owner_id)
-        return CleanRow(row=number, case=values, kind=kind, details=details)
+        return CleanRow(row=number, case=values, kind=kind, details=details, unknown=unknown,
+                        reference=case_reference, masked=masked)
 
     @staticmethod
     def too_long(text, limit):

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import get_language, gettext_lazy
 
 from cases.choices import CategoryKind, HousingStage, RiskLevel, SchemeType, Source
 from cases.models import Case, MassVictimDetails, RealEstateDetails, WageArrearsDetails
@@ -22,6 +22,9 @@ BATCH_SIZE = 1000
 MAX_INTEGER = 2_147_483_647  # PositiveIntegerField on every database
 MAX_AMOUNT = Decimal("99999999999999.99")  # DecimalField(max_digits=16, decimal_places=2)
 
+
+# The template's example row has this source reference: imported unchanged, it is refused.
+EXAMPLE_REFERENCE = "示例-导入前请删除此行"
 
 # ---------------------------------------------------------------- the columns
 class ImportColumn(NamedTuple):
@@ -101,7 +104,20 @@ IMPORT_COLUMNS = [
     ImportColumn("police_case_number", "公安立案编号", False, gettext_lazy(
         "Mass-victim cases: the police case number.")),
 ]
-COLUMNS = {column.name: column for column in IMPORT_COLUMNS}
+# An export writes these too. The case's reference finds the case to update; the others
+# are facts an import leaves alone (changed through the workflow, never by a file).
+REFERENCE_COLUMN = ImportColumn("reference", "案件编号", False, gettext_lazy(
+    "The case's reference (RC-2026-00042), as an export writes it; leave it empty for a "
+    "new case. With “update the existing cases”, the row's values replace the case's."))
+READ_ONLY_COLUMNS = [
+    ImportColumn("status", "状态", False, ""),
+    ImportColumn("next_follow_up_due", "下次跟进日期", False, ""),
+    ImportColumn("created_at", "登记时间", False, ""),
+    ImportColumn("updated_at", "更新时间", False, ""),
+]
+READ_ONLY = {column.name for column in READ_ONLY_COLUMNS}
+COLUMNS = {column.name: column
+           for column in [REFERENCE_COLUMN, *IMPORT_COLUMNS, *READ_ONLY_COLUMNS]}
 REQUIRED = [column.name for column in IMPORT_COLUMNS if column.required]
 
 TEXT_FIELDS = [
@@ -160,9 +176,17 @@ def match_key(text) -> str:
 
 
 HEADERS = {
-    **{match_key(column.name): column.name for column in IMPORT_COLUMNS},
-    **{match_key(column.chinese): column.name for column in IMPORT_COLUMNS},
+    **{match_key(column.name): column.name for column in COLUMNS.values()},
+    **{match_key(column.chinese): column.name for column in COLUMNS.values()},
 }
+
+
+def column_label(name: str) -> str:
+    """A column as the user's template names it: its Chinese header on a Chinese page."""
+    column = COLUMNS.get(name)
+    if column is None:
+        return name
+    return column.chinese if (get_language() or "").startswith("zh") else column.name
 
 
 # ---------------------------------------------------------------- results
@@ -172,12 +196,20 @@ class RowError:
     column: str  # the column's name, as in IMPORT_COLUMNS
     message: str
 
+    @property
+    def label(self) -> str:
+        """The column as the user's template names it, in the active language."""
+        return column_label(self.column)
+
 
 @dataclass
 class ImportResult:
     created: int
     skipped: int
+    updated: int = 0
+    unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)  # imported, but to check
 
 
 class Row(dict):

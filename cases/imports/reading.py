@@ -1,45 +1,47 @@
-"""Reading an uploaded file into rows: the file itself (type, size, encoding, a zip
-bomb), the CSV records or the workbook's first sheet, the header, and each cell's
-text, number, amount, date or choice."""
+"""Reading an uploaded file into rows: the file itself (type, size, encoding), the CSV
+records or the workbook's sheet (``workbook``), and the header, found by its names under
+any title rows, on one row or two (a row of merged group headers above the names)."""
 
 import codecs
-import contextlib
 import csv
 import io
-import re
-import zipfile
-from datetime import date, datetime, time
-from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
-from django.utils import translation
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from cases.imports.cells import BOM, Uncached, cell_text, header_of, is_empty
 from cases.imports.columns import (
-    CHINESE_CHOICES,
     COLUMNS,
     EXCEL_MAX_ROWS,
-    HEADERS,
-    MAX_AMOUNT,
     MAX_COLUMNS,
-    MAX_INTEGER,
     MAX_LINE_BYTES,
     MAX_ROWS,
     MAX_UPLOAD_BYTES,
+    READ_ONLY,
     REQUIRED,
     Row,
-    match_key,
+    column_label,
 )
-from riskdesk.files import MAX_RATIO, MAX_UNPACKED_BYTES, ZIP, clean_name
+from cases.imports.workbook import HEADER_SEARCH_ROWS, looks_like_header, xlsx_table
+from riskdesk.files import clean_name
+
+# At most this many cells with a formula but no value are named; the rest are counted.
+UNCACHED_SHOWN = 20
+
+
+class Table(list):
+    """The data rows, and the columns the file's header names (``columns``)."""
+
+    columns: frozenset = frozenset()
 
 
 # ---------------------------------------------------------------- reading the file
-def read_rows(upload) -> list[dict]:
-    """The file's data rows (``Row`` dicts keyed by column name), or ``ValidationError``."""
+def read_rows(upload, *, sheet=None) -> Table:
+    """The file's data rows (``Row`` dicts keyed by column name), or ``ValidationError``;
+    ``sheet`` names the workbook's sheet to read when the user chose one."""
     name = clean_name(upload.name)
     suffix = PurePath(name).suffix.lower()
     if suffix not in (".csv", ".xlsx"):
@@ -56,19 +58,19 @@ def read_rows(upload) -> list[dict]:
         )
     if not upload.size:
         raise ValidationError(_("%(name)s is empty.") % {"name": name})
-    table = _csv_table(upload, name) if suffix == ".csv" else _xlsx_table(upload, name)
+    table = _csv_table(upload, name) if suffix == ".csv" else xlsx_table(upload, name, sheet)
     try:
         return _table_rows(table, name)
     finally:
         table.close()
 
 
-def check_file(upload) -> None:
+def check_file(upload, *, sheet=None) -> None:
     """Read the whole file once, so that a file that cannot be imported at all (wrong
     type, too big, a ZIP bomb, lines or columns over the limits) is refused at once,
     before a big import is queued; ``ValidationError`` says why."""
     try:
-        read_rows(upload)
+        read_rows(upload, sheet=sheet)
     finally:
         upload.seek(0)
 
@@ -96,6 +98,7 @@ def _csv_table(upload, name):
         except UnicodeDecodeError:
             raise _not_text(name) from None
     del data
+    text = text.removeprefix(BOM)  # GB18030 has a byte-order mark of its own
     return _csv_records(io.StringIO(text, newline=""), name)  # the text is freed here
 
 
@@ -129,71 +132,11 @@ def _csv_records(lines, name):
         ) from None
 
 
-def _not_xlsx(name):
-    return ValidationError(
-        _("%(name)s is not really an Excel workbook (.xlsx): it cannot be opened. Open it "
-          "in Excel and save it again as “Excel workbook (.xlsx)”.") % {"name": name}
-    )
-
-
-def _check_zip(upload, name):
-    """A real OOXML workbook, and not a ZIP bomb (same limits as attachments)."""
-    upload.seek(0)
-    if upload.read(len(ZIP)) != ZIP:
-        raise _not_xlsx(name)
-    upload.seek(0)
-    try:
-        with zipfile.ZipFile(upload) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        raise _not_xlsx(name) from None
-    finally:
-        upload.seek(0)
-    unpacked = sum(member.file_size for member in members)
-    packed = sum(member.compress_size for member in members) or 1
-    if unpacked > MAX_UNPACKED_BYTES or unpacked / packed > MAX_RATIO:
-        raise ValidationError(
-            _("%(name)s unpacks to far more than its size; it is refused.") % {"name": name}
-        )
-    names = {member.filename for member in members}
-    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-        raise _not_xlsx(name)
-
-
-def _xlsx_table(upload, name):
-    _check_zip(upload, name)
-    try:
-        workbook = load_workbook(upload, read_only=True, data_only=True)
-    except Exception:  # any parse error of an untrusted file means "cannot be opened"
-        raise _not_xlsx(name) from None
-    try:
-        sheets = workbook.worksheets
-        if not sheets:
-            raise _not_xlsx(name)
-        sheet = sheets[0]
-        sheet.reset_dimensions()  # never trust the size the file claims
-        rows = sheet.iter_rows(values_only=True)
-        number = 0
-        while True:
-            try:
-                values = next(rows)
-            except StopIteration:
-                break
-            except Exception:
-                raise _not_xlsx(name) from None
-            number += 1
-            yield number, values
-    finally:
-        workbook.close()
-
-
-def is_empty(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _table_rows(table, name) -> list[Row]:
-    header = None
-    rows = []
+def _table_rows(table, name) -> Table:
+    header = None  # (row number, values) of the header, then its column names
+    above = []  # the non-empty rows above the header: titles, dates, group headers
+    rows = Table()
+    uncached = []
     for number, values in table:
         if number > EXCEL_MAX_ROWS:
             raise _too_many_rows(name)
@@ -206,35 +149,99 @@ def _table_rows(table, name) -> list[Row]:
                   "%(limit)d. Check that this is the right file.")
                 % {"row": number, "name": name, "count": width, "limit": MAX_COLUMNS}
             )
+        values = values[:width]
         if header is None:
-            if all(is_empty(value) for value in values[:width]):
+            if all(is_empty(value) for value in values):
                 continue
-            header = _map_header(values[:width], number)
+            if looks_like_header(values):
+                if above and above[-1][0] == number - 1:  # names merged down from above
+                    values = _merged(above[-1][1], values, keep_upper=False)
+                header = (number, values)
+                continue
+            above.append((number, values))
+            if len(above) >= HEADER_SEARCH_ROWS:
+                _map_header(*above[0])  # no header anywhere: say what is wrong with row 1
             continue
-        row = Row(number)
-        for index in range(width):
-            value = values[index]
-            if is_empty(value):
+        if isinstance(header, tuple):
+            header_number, header_values = header
+            if _is_sub_header(values):  # the names under a row of group headers
+                header = _map_header(number, _merged(header_values, values))
                 continue
-            column = header[index] if index < len(header) else None
-            if column is None:
-                raise ValidationError(
-                    _("Cell %(cell)s has a value, but its column has no header. Give the "
-                      "column a header from the template, or delete the column.")
-                    % {"cell": f"{get_column_letter(index + 1)}{number}"}
-                )
-            row[column] = value
+            header = _map_header(header_number, header_values)
+        row = _data_row(number, values, header, uncached)
         if not row:
             continue
         rows.append(row)
         if len(rows) > MAX_ROWS:
             raise _too_many_rows(name)
+    if isinstance(header, tuple):
+        header = _map_header(*header)
+    if header is None and above:
+        _map_header(*above[0])
+    if uncached:
+        raise _uncached_error(uncached)
     if header is None or not rows:
         raise ValidationError(
-            _("%(name)s has no cases: the first row must be the header and the cases "
+            _("%(name)s has no cases: the header row names the columns, and the cases "
               "follow it, one per row.") % {"name": name}
         )
+    rows.columns = frozenset(name for name in header if name)
     return rows
+
+
+def _is_sub_header(values) -> bool:
+    names = [value for value in values if not is_empty(value)]
+    return bool(names) and all(header_of(value) for value in names)
+
+
+def _merged(upper, lower, *, keep_upper=True):
+    """One header from two rows: a name in the lower row wins over the group above it;
+    a name merged over both rows is in the upper one. ``keep_upper``: the upper row's
+    other cells are kept too (to be reported if they are no column's name)."""
+    width = max(len(upper), len(lower))
+    upper = (*upper, *[None] * (width - len(upper)))
+    lower = (*lower, *[None] * (width - len(lower)))
+    return [
+        below if header_of(below) else above if keep_upper or header_of(above) else below
+        for above, below in zip(upper, lower, strict=True)
+    ]
+
+
+def _data_row(number, values, header, uncached) -> Row:
+    row = Row(number)
+    for index, value in enumerate(values):
+        if is_empty(value):
+            continue
+        column = header[index] if index < len(header) else None
+        if column is None:
+            raise ValidationError(
+                _("Cell %(cell)s has a value, but its column has no header. Give the "
+                  "column a header from the template, or delete the column.")
+                % {"cell": f"{get_column_letter(index + 1)}{number}"}
+            )
+        if isinstance(value, Uncached):
+            uncached.append((f"{get_column_letter(index + 1)}{number}", column, value.formula))
+            continue
+        if column not in READ_ONLY:  # an export's status and dates: not imported
+            row[column] = value
+    return row
+
+
+def _uncached_error(uncached):
+    problems = [
+        _("Cell %(cell)s (%(column)s) holds the formula %(formula)s, but its value was not "
+          "saved with the file.") % {"cell": cell, "column": column_label(column),
+                                     "formula": formula}
+        for cell, column, formula in uncached[:UNCACHED_SHOWN]
+    ]
+    if len(uncached) > UNCACHED_SHOWN:
+        problems.append(_("%(count)d more cells hold formulas without values.")
+                        % {"count": len(uncached) - UNCACHED_SHOWN})
+    problems.append(_(
+        "The program that wrote the file did not calculate its formulas, so their values "
+        "are unknown and nothing was imported. Open the file in Excel or WPS and save it "
+        "again, or replace the formulas by their values."))
+    return ValidationError(problems)
 
 
 def _too_many_rows(name):
@@ -244,7 +251,7 @@ def _too_many_rows(name):
     )
 
 
-def _map_header(values, number) -> list[str | None]:
+def _map_header(number, values) -> list[str | None]:
     """Column name per position (None for an empty header), or every header problem."""
     names, problems, seen = [], [], {}
     for index, value in enumerate(values):
@@ -253,7 +260,7 @@ def _map_header(values, number) -> list[str | None]:
         if not text:
             names.append(None)
             continue
-        name = HEADERS.get(match_key(text))
+        name = header_of(text)
         if name is None:
             problems.append(
                 _("Column %(letter)s: “%(header)s” is not a column of the import. Check the "
@@ -277,121 +284,3 @@ def _map_header(values, number) -> list[str | None]:
     if problems:
         raise ValidationError(problems)
     return names
-
-
-# ---------------------------------------------------------------- reading cells
-class BadCell(Exception):
-    """One cell's problem; the message is shown to the user."""
-
-def cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == time() else value.isoformat(" ")
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-INTEGER_RE = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")
-AMOUNT_RE = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+")
-NEGATIVE_RE = re.compile("[-\u2212]\\s*[\\d.,]+")  # hyphen or minus sign
-DATE_RE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:\s+0?0:00(?::00)?)?")
-
-
-def _negative(value):
-    return BadCell(_("“%(value)s” is negative; figures cannot be below zero.") % {"value": value})
-
-
-def cell_integer(value) -> int:
-    if is_empty(value):
-        return 0
-    if isinstance(value, bool):
-        raise BadCell(_("“%(value)s” is not a whole number.") % {"value": value})
-    if isinstance(value, int | float):
-        if isinstance(value, float) and not value.is_integer():
-            raise BadCell(_("“%(value)s” is not a whole number.") % {"value": value})
-        number = int(value)
-    else:
-        text = cell_text(value)
-        if NEGATIVE_RE.fullmatch(text):
-            raise _negative(text)
-        if not INTEGER_RE.fullmatch(text):
-            raise BadCell(_("“%(value)s” is not a whole number.") % {"value": text})
-        number = int(text.replace(",", ""))
-    if number < 0:
-        raise _negative(value)
-    if number > MAX_INTEGER:
-        raise BadCell(_("“%(value)s” is too large.") % {"value": value})
-    return number
-
-
-def cell_amount(value) -> Decimal:
-    if is_empty(value):
-        return Decimal("0.00")
-    if isinstance(value, bool):
-        raise BadCell(_("“%(value)s” is not an amount in yuan.") % {"value": value})
-    if isinstance(value, int | float):
-        shown = cell_text(value)
-        try:
-            amount = Decimal(repr(value) if isinstance(value, float) else value)
-        except InvalidOperation:
-            raise BadCell(_("“%(value)s” is not an amount in yuan.") % {"value": shown}) from None
-        if not amount.is_finite():
-            raise BadCell(_("“%(value)s” is not an amount in yuan.") % {"value": shown})
-    else:
-        shown = cell_text(value)
-        text = shown.lstrip("¥￥").removesuffix("元").strip()
-        if NEGATIVE_RE.fullmatch(text):
-            raise _negative(shown)
-        if not AMOUNT_RE.fullmatch(text):
-            raise BadCell(
-                _("“%(value)s” is not an amount in yuan; write it like 1,250,000.00.")
-                % {"value": shown}
-            )
-        amount = Decimal(text.replace(",", ""))
-    if amount < 0:
-        raise _negative(shown)
-    if amount > MAX_AMOUNT:  # before quantize(), which fails on very long numbers
-        raise BadCell(_("“%(value)s” is too large.") % {"value": shown})
-    if amount != amount.quantize(Decimal("0.01")):
-        raise BadCell(
-            _("“%(value)s” has more than two decimal places (fen).") % {"value": shown}
-        )
-    return amount.quantize(Decimal("0.01"))
-
-
-def cell_date(value) -> date | None:
-    if is_empty(value):
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = cell_text(value)
-    match = DATE_RE.fullmatch(text)
-    if match:
-        with contextlib.suppress(ValueError):  # e.g. 2026-02-30: reported below
-            return date(*(int(part) for part in match.groups()))
-    raise BadCell(
-        _("“%(value)s” is not a date: write it as YYYY-MM-DD, e.g. 2026-09-30.")
-        % {"value": text}
-    )
-
-
-def choice_lookup(choices) -> dict:
-    """Value, English label and Chinese label (lower-cased keys) -> value."""
-    lookup = {match_key(alias): value for alias, value in CHINESE_CHOICES.get(choices, {}).items()}
-    for language in ("en", "zh-hans"):
-        with translation.override(language):
-            lookup.update({match_key(str(member.label)): member.value for member in choices})
-    lookup.update({match_key(member.value): member.value for member in choices})
-    return lookup
-
-
-def choices_shown(choices) -> str:
-    return ", ".join(f"{member.value} ({member.label})" for member in choices)

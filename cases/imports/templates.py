@@ -1,4 +1,6 @@
-"""The import templates, as CSV and as an Excel workbook that explains each column."""
+"""The import templates, as CSV and as an Excel workbook that explains each column and
+offers drop-down lists (data validation) for category, district, risk level and source.
+Their example row is marked: importing it unchanged is refused with a clear message."""
 
 import csv
 import io
@@ -11,14 +13,21 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
-from cases.imports.columns import IMPORT_COLUMNS
-from cases.imports.reading import cell_text
-from cases.models import Case
+from cases.choices import RiskLevel, Source
+from cases.imports.cells import cell_text
+from cases.imports.columns import EXAMPLE_REFERENCE, IMPORT_COLUMNS
+from cases.models import Case, Category
+from riskdesk.access import scope_of
+from riskdesk.models import District
+
+# The rows of the template's sheet that offer the drop-down lists.
+LIST_ROWS = 2000
 
 # ---------------------------------------------------------------- the templates
 EXAMPLE = {
-    "source_reference": "KDL-2026-0001",
+    "source_reference": EXAMPLE_REFERENCE,
     "title": "某小区二期项目拖欠农民工工资",
     "category": "wage-arrears",
     "district": "kundulun",
@@ -62,8 +71,9 @@ def template_csv() -> str:
     return "\ufeff" + buffer.getvalue()
 
 
-def template_xlsx() -> bytes:
-    """The import template as an Excel workbook; a second sheet explains each column."""
+def template_xlsx(user=None) -> bytes:
+    """The import template as an Excel workbook; a second sheet explains each column, a
+    hidden third one holds the drop-down lists (the ``user``'s districts, when given)."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = str(capfirst(Case._meta.verbose_name_plural))[:31]
@@ -85,6 +95,7 @@ def template_xlsx() -> bytes:
         else:
             example.number_format = "@"  # text: Excel keeps "0012" and "2026-1" as typed
     sheet.freeze_panes = "A2"
+    _drop_downs(workbook, sheet, user)
 
     notes = workbook.create_sheet(title=str(_("Columns"))[:31])
     notes.append([_("Column"), _("Chinese header"), _("Required"), _("What to enter")])
@@ -98,3 +109,38 @@ def template_xlsx() -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _choices(user) -> dict[str, list[str]]:
+    """Column name -> the names a drop-down offers, in the active language."""
+    districts = District.objects.filter(is_active=True).order_by("code")
+    if user is not None:
+        scope = scope_of(user)
+        districts = [district for district in districts if scope.covers(district.pk)]
+    return {
+        "category": [category.name for category in Category.objects.filter(is_active=True)],
+        "district": [district.name for district in districts],
+        "risk_level": [str(member.label) for member in RiskLevel],
+        "source": [str(member.label) for member in Source],
+    }
+
+
+def _drop_downs(workbook, sheet, user) -> None:
+    lists = workbook.create_sheet(title=str(_("Lists"))[:31])
+    lists.sheet_state = "hidden"  # never read by an import either
+    letters = {column.name: get_column_letter(number)
+               for number, column in enumerate(IMPORT_COLUMNS, start=1)}
+    for number, (name, names) in enumerate(_choices(user).items(), start=1):
+        if not names:
+            continue
+        letter = get_column_letter(number)
+        for row, text in enumerate(names, start=1):
+            lists.cell(row=row, column=number, value=text)
+        validation = DataValidation(
+            type="list", formula1=f"='{lists.title}'!${letter}$1:${letter}${len(names)}",
+            allow_blank=True, showErrorMessage=True, errorStyle="warning",
+            errorTitle=str(_("Not in the list")),
+            error=str(_("Choose a value from the list.")),
+        )
+        validation.add(f"{letters[name]}2:{letters[name]}{LIST_ROWS}")
+        sheet.add_data_validation(validation)

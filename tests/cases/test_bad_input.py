@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from assessments import actions as assessment_actions
 from cases import actions, imports
 from cases.choices import SupervisionLevel
-from cases.imports import reading
+from cases.imports import workbook
 from cases.models import Attachment, Case
 from tests.riskdesk.conftest import *  # noqa: F403 (the site-wide fixtures, world included)
 from tests.riskdesk.test_no_get_changes import every_url
@@ -142,7 +142,7 @@ def test_a_zip_bomb_renamed_xlsx_is_refused_on_the_import_page_before_it_is_unpa
     def unpacked(*args, **kwargs):
         raise AssertionError("the workbook was opened")
 
-    monkeypatch.setattr(reading, "load_workbook", unpacked)
+    monkeypatch.setattr(workbook, "load_workbook", unpacked)
     # when it is uploaded as the rolling investigation
     response = client_for(owner).post("/cases/import/", {
         "file": SimpleUploadedFile("rolling.xlsx", bomb)})

@@ -11,9 +11,10 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from cases import actions
-from cases.choices import CategoryKind, RiskLevel, Source
+from cases.choices import CategoryKind, HousingStage, RiskLevel, Source
 from cases.exports import EXPORT_COLUMNS, csv_rows, neutralise, write_xlsx
-from cases.models import Case, Category
+from cases.imports import template_xlsx
+from cases.models import Case, Category, RealEstateDetails
 
 
 @pytest.fixture
@@ -39,7 +40,7 @@ def categories(db):
 def register(owner, district, categories):
     """Register a wage-arrears case of Kundulun through the action, as a person would."""
 
-    def make(**fields):
+    def make(details=None, **fields):
         values = {
             "title": "Subcontractor owes wages to 80 workers",
             "category": categories[CategoryKind.WAGE_ARREARS],
@@ -54,7 +55,7 @@ def register(owner, district, categories):
             "target_date": date(2026, 9, 30),
         }
         values.update(fields)
-        return actions.register_case(user=owner, case=Case(**values))
+        return actions.register_case(user=owner, case=Case(**values), details=details)
 
     return make
 
@@ -76,8 +77,8 @@ def test_csv_has_the_bom_the_header_and_exactly_the_rows_of_the_queryset(registe
 
     # then the file starts with a BOM and the header, and holds just those two
     assert text.startswith("\ufeff")
-    assert rows[0] == [str(header) for header, _accessor in EXPORT_COLUMNS]
-    assert rows[0][:3] == ["Reference", "Title", "Category"]
+    assert rows[0] == [name for name, _accessor in EXPORT_COLUMNS]
+    assert rows[0][:3] == ["reference", "source_reference", "title"]
     assert sorted(line[0] for line in rows[1:]) == sorted([first.reference, third.reference])
 
 
@@ -90,17 +91,17 @@ def test_csv_cells_are_readable_values(register, owner):
 
     # then names, labels, ISO dates, plain numbers and the local time are written
     values = dict(zip(rows[0], rows[1], strict=True))
-    assert values["Category"] == "Unpaid migrant-worker wages"
-    assert values["District"] == "Kundulun District"
-    assert values["Status"] == "Reported"
-    assert values["Risk level"] == "High"
-    assert values["Source"] == "Rolling investigation"
-    assert values["Owner"] == "Li Wei"
-    assert values["Target resolution date"] == "2026-09-30"
-    assert values["Next follow-up due"] == case.next_follow_up_due.isoformat()
-    assert values["Amount involved (CNY)"] == "1200000.00"
-    assert values["People helped"] == "20"
-    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", values["Created at"])
+    assert values["category"] == "Unpaid migrant-worker wages"
+    assert values["district"] == "Kundulun District"
+    assert values["status"] == "Reported"
+    assert values["risk_level"] == "High"
+    assert values["source"] == "Rolling investigation"
+    assert values["owner"] == "owner.staff"  # the user name, which an import reads
+    assert values["target_date"] == "2026-09-30"
+    assert values["next_follow_up_due"] == case.next_follow_up_due.isoformat()
+    assert values["amount_involved"] == "1200000.00"
+    assert values["people_helped"] == "20"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", values["created_at"])
 
 
 def test_the_export_speaks_the_active_language(register):
@@ -122,8 +123,8 @@ def test_a_formula_in_a_title_comes_out_as_text(register):
 
     # then the cells start with an apostrophe
     values = dict(zip(rows[0], rows[1], strict=True))
-    assert values["Title"] == "'=cmd|' /C calc'!A0"
-    assert values["Description"] == "'@SUM(1+1)"
+    assert values["title"] == "'=cmd|' /C calc'!A0"
+    assert values["description"] == "'@SUM(1+1)"
 
 
 @pytest.mark.parametrize(("value", "written"), [
@@ -153,16 +154,17 @@ def test_xlsx_opens_and_has_the_same_rows_with_typed_cells(register, tmp_path):
     assert sheet.cell(row=1, column=1).font.b
     assert [row[0] for row in rows[1:]] == [line[0] for line in csv_lines[1:]]
     header = list(rows[0])
-    by_title = {row[1]: dict(zip(header, row, strict=False)) for row in rows[1:]}
+    by_title = {row[2]: dict(zip(header, row, strict=False)) for row in rows[1:]}
     assert set(by_title) == {"Normal", "'=HYPERLINK(\"http://evil\")"}
     normal = by_title["Normal"]
-    assert normal["Amount involved (CNY)"] == 1200000
-    assert normal["Amount recovered (CNY)"] == pytest.approx(300000.5)
-    assert normal["People affected"] == 80
-    assert normal["Target resolution date"] == datetime(2026, 9, 30)
-    assert isinstance(normal["Created at"], datetime)
+    assert normal["amount_involved"] == 1200000
+    assert normal["amount_recovered"] == pytest.approx(300000.5)
+    assert normal["people_affected"] == 80
+    assert normal["target_date"] == datetime(2026, 9, 30)
+    assert isinstance(normal["created_at"], datetime)
     workbook = load_workbook(path)
-    assert workbook.worksheets[0]["P2"].number_format == "#,##0.00"
+    amount = header.index("amount_involved") + 1
+    assert workbook.worksheets[0].cell(row=2, column=amount).number_format == "#,##0.00"
 
 
 def test_xlsx_drops_characters_excel_cannot_store(register, tmp_path):
@@ -171,7 +173,8 @@ def test_xlsx_drops_characters_excel_cannot_store(register, tmp_path):
     write_xlsx(Case.objects.all(), tmp_path / "cases.xlsx")
 
     sheet = load_workbook(tmp_path / "cases.xlsx", read_only=True).worksheets[0]
-    assert list(sheet.iter_rows(values_only=True))[1][-1] == "lineone and two"
+    header, values = list(sheet.iter_rows(values_only=True))
+    assert values[header.index("description")] == "lineone and two"
 
 
 def test_exporting_three_cases_issues_a_bounded_number_of_queries(
@@ -195,3 +198,28 @@ def test_an_export_of_a_scoped_queryset_holds_no_other_district(register, outsid
     _text, rows = read_csv(Case.objects.for_user(outsider))
 
     assert rows[1:] == []
+
+
+def test_the_export_uses_the_templates_chinese_headers_and_carries_every_import_column(
+        register, categories):
+    # given a real-estate case with its details
+    register(category=categories[CategoryKind.REAL_ESTATE], title="米兰春天停工",
+             details=RealEstateDetails(project_name="米兰春天", developer="某置业公司",
+                                       households_affected=500, households_delivered=120,
+                                       stage=HousingStage.DELIVERING))
+
+    # when it is exported from the Chinese page
+    with translation.override("zh-hans"):
+        _text, rows = read_csv(Case.objects.all())
+        template = load_workbook(io.BytesIO(template_xlsx())).worksheets[0]
+        template_header = [cell.value for cell in template[1]]
+
+    # then every column of the import template is there, under the same Chinese name,
+    # with the details filled in
+    values = dict(zip(rows[0], rows[1], strict=True))
+    assert set(template_header) <= set(values)
+    assert "project_name" not in values and "案件编号" in values
+    assert (values["项目名称"], values["涉及户数"], values["已交付户数"]) == (
+        "米兰春天", "500", "120")
+    assert values["项目阶段"] == "分批交付中"
+    assert values["欠薪单位"] == ""

@@ -15,11 +15,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
+from openpyxl.utils import column_index_from_string
 
 from cases import actions
 from cases.choices import CategoryKind, EventKind, RiskLevel, SchemeType, Source, Status
 from cases.imports import (
+    EXAMPLE_REFERENCE,
     IMPORT_COLUMNS,
     import_cases,
     read_rows,
@@ -236,17 +238,45 @@ def test_a_gb18030_csv_with_chinese_headers_imports(owner, categories):
     assert WageArrearsDetails.objects.get(case=case).employer == "包头市某建筑公司"
 
 
+def template_upload(kind, reference=EXAMPLE_REFERENCE):
+    """The downloaded template, its example row's source reference replaced or not."""
+    if kind == "csv":
+        text = template_csv().replace(EXAMPLE_REFERENCE, reference)
+        return SimpleUploadedFile("template.csv", text.encode("utf-8"))
+    workbook = load_workbook(io.BytesIO(template_xlsx()))
+    workbook.worksheets[0]["A2"] = reference
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return SimpleUploadedFile("template.xlsx", buffer.getvalue())
+
+
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
-def test_the_downloadable_templates_import_cleanly(owner, categories, language, kind):
+def test_the_templates_example_row_imported_unchanged_is_refused(
+        owner, categories, language, kind):
     # given the template downloaded in either language
     with translation.override(language):
-        if kind == "csv":
-            upload = SimpleUploadedFile("template.csv", template_csv().encode("utf-8"))
-        else:
-            upload = SimpleUploadedFile("template.xlsx", template_xlsx())
+        upload = template_upload(kind)
 
     # when a staff member of Kundulun imports it unchanged
+    with translation.override(language):
+        result = import_cases(user=owner, upload=upload)
+
+    # then the example row is named as such, and nothing is imported
+    assert [(error.row, error.column) for error in result.errors] == [(2, "source_reference")]
+    assert ("example row" if language == "en" else "示例行") in result.errors[0].message
+    assert Case.objects.count() == 0
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_the_templates_example_filled_in_as_a_real_case_imports_cleanly(
+        owner, categories, language, kind):
+    # given the template whose example row was given a real source reference
+    with translation.override(language):
+        upload = template_upload(kind, reference="KDL-2026-0001")
+
+    # when a staff member of Kundulun imports it
     result = import_cases(user=owner, upload=upload)
 
     # then its example becomes a wage-arrears case owned by them
@@ -256,6 +286,31 @@ def test_the_downloadable_templates_import_cleanly(owner, categories, language, 
     assert case.amount_involved == Decimal("1280000.00")
     assert case.target_date == date(2026, 9, 30)
     assert WageArrearsDetails.objects.get(case=case).employer
+
+
+def test_the_excel_template_offers_drop_downs_for_category_district_level_and_source(
+        owner, other_district, categories):
+    # given the Excel template downloaded by a Kundulun staff member, in Chinese
+    with translation.override("zh-hans"):
+        workbook = load_workbook(io.BytesIO(template_xlsx(owner)))
+
+    # when we look at the data validations of the cases' sheet
+    sheet = workbook.worksheets[0]
+    header = [cell.value for cell in sheet[1]]
+    offered = {}
+    for validation in sheet.data_validations.dataValidation:
+        column = header[column_index_from_string(str(validation.sqref)[0]) - 1]
+        title, cells = validation.formula1.removeprefix("=").split("!")
+        first, last = cells.replace("$", "").split(":")
+        offered[column] = [row[0].value for row in workbook[title.strip("'")][first:last]]
+
+    # then each of the four columns offers its names, and the district list only the
+    # user's own district; the lists' sheet is hidden
+    assert set(offered["类别"]) == {"房地产领域", "拖欠农民工工资", "涉众型经济案件", "征地拆迁"}
+    assert offered["地区"] == ["昆都仑区"]
+    assert "重大" in offered["风险等级"] and len(offered["风险等级"]) == 4
+    assert "信访" in " ".join(offered["来源"]) and len(offered["来源"]) == 6
+    assert workbook[title.strip("'")].sheet_state == "hidden"
 
 
 def test_the_csv_template_starts_with_a_bom_for_excel(db):

@@ -222,9 +222,9 @@ def test_exports_hold_the_numbers_masked(client_for, city_supervisor, contact_ca
     response = client.get(reverse("cases:export_csv"))
     rows = list(csv.DictReader(io.StringIO(
         b"".join(response.streaming_content).decode("utf-8-sig"))))
-    assert rows[0]["Contact person"] == "Zhang San"
-    assert rows[0]["Contact's ID number"] == ID_MASKED
-    assert rows[0]["Contact's phone"] == PHONE_MASKED
+    assert rows[0]["contact_name"] == "Zhang San"
+    assert rows[0]["contact_id_number"] == ID_MASKED
+    assert rows[0]["contact_phone"] == PHONE_MASKED
     response = client.get(reverse("cases:export_xlsx"))
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]
     values = [cell.value for row in sheet.iter_rows() for cell in row]
