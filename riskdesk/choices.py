@@ -57,6 +57,14 @@ class AuditAction(models.TextChoices):
     DOWNLOAD = "download", _("Attachment download")
     REVEAL = "reveal", _("Personal data revealed")
     AGENCY_APPLICATION = "agency_application", _("Agency application sent")
+    SIGN_IN_REFUSED = "sign_in_refused", _("Single sign-on refused")
+    SIGN_OUT = "sign_out", _("Signed out")
+    TWO_FACTOR_ENROLLED = "2fa_enrolled", _("Second factor set up")
+    TWO_FACTOR_PASSED = "2fa_passed", _("Second factor passed")
+    TWO_FACTOR_FAILED = "2fa_failed", _("Second factor: wrong code")
+    TWO_FACTOR_THROTTLED = "2fa_throttled", _("Second factor refused: too many wrong codes")
+    RECOVERY_CODE_USED = "2fa_recovery_used", _("Recovery code used")
+    TWO_FACTOR_RESET = "2fa_reset", _("Second factor reset by an administrator")
 
 
 class AttachmentKind(models.TextChoices):

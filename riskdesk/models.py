@@ -283,9 +283,46 @@ class AuditEntry(AppendOnlyModel):
                 name="riskdesk_audit_signin", fields=["username", "address", "-at"],
                 condition=Q(action__in=[AuditAction.SIGN_IN, AuditAction.SIGN_IN_FAILED]),
             ),
+            # the second factor's throttle: recent codes for one user from one address
+            models.Index(
+                name="riskdesk_audit_second_factor", fields=["username", "address", "-at"],
+                condition=Q(action__in=[AuditAction.TWO_FACTOR_PASSED,
+                                        AuditAction.TWO_FACTOR_FAILED]),
+            ),
             # the admin's list, newest first, by action
             models.Index(name="riskdesk_audit_action_at", fields=["action", "-at"]),
         ]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.action} {self.username} {self.object_label}"
+
+
+class ExternalIdentity(models.Model):
+    """The identity platform's account behind a RiskDesk user: the issuer and its stable
+    subject (``sub``), never an e-mail address. A user signing in through single sign-on is
+    found by this pair alone (``riskdesk.oidc``)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="external_identities",
+        verbose_name=_("user"),
+    )
+    issuer = models.CharField(_("issuer"), max_length=300)
+    subject = models.CharField(_("subject"), max_length=255)
+    created_at = models.DateTimeField(_("linked at"), default=timezone.now)
+    last_sign_in_at = models.DateTimeField(_("last sign-in"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["issuer", "subject"]
+        verbose_name = _("single sign-on identity")
+        verbose_name_plural = _("single sign-on identities")
+        constraints = [
+            models.UniqueConstraint(
+                name="%(app_label)s_%(class)s_unique_subject", fields=["issuer", "subject"]
+            ),
+            models.UniqueConstraint(
+                name="%(app_label)s_%(class)s_one_per_issuer", fields=["user", "issuer"]
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.subject} @ {self.issuer}"

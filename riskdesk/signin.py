@@ -34,6 +34,9 @@ from riskdesk.models import AuditEntry
 
 SIGNED_IN_AT = "riskdesk_signed_in_at"  # session key: when this session signed in (epoch s)
 LAST_SEEN = "riskdesk_last_seen"  # session key: the last request, to the minute (epoch s)
+# session key: true when the identity platform asserted a second factor at this sign-in
+# (the ID token's ``amr`` holds ``mfa`` or ``otp``): the session counts as two factors.
+SECOND_FACTOR_BY_PROVIDER = "riskdesk_second_factor_by_provider"
 
 
 def username_key(username: str) -> str:
