@@ -110,9 +110,15 @@ def save_user(
         # a look-alike written at the same moment is now there to be named.
         check_username_free(username, exclude_pk=user.pk)
         raise
+    apply_membership(user, role, districts, city_wide)
+    return user, created
+
+
+def apply_membership(user, role, districts, city_wide):
+    """Give ``user`` this role and these districts (checked by ``check_membership`` and
+    ``resolve_districts`` first): the one place a membership is written."""
     membership, _created = Membership.objects.update_or_create(
         user=user, defaults={"role": role, "city_wide": city_wide}
     )
     membership.districts.set(districts)
     forget_scope(user)
-    return user, created

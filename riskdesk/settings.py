@@ -145,6 +145,41 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Single sign-on through the city's identity platform (OpenID Connect, riskdesk/sso/):
+# on when OIDC_ISSUER is set. Endpoints and keys come from the issuer's discovery document
+# (/.well-known/openid-configuration); the code flow uses PKCE, and the ID token's
+# signature, issuer, audience, nonce and expiry are checked. README, "Single sign-on".
+OIDC_ISSUER = (env_str("OIDC_ISSUER") or "").rstrip("/") or None
+OIDC_CLIENT_ID = env_str("OIDC_CLIENT_ID")
+OIDC_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET")
+if OIDC_ISSUER and not (OIDC_CLIENT_ID and OIDC_CLIENT_SECRET):
+    raise ImproperlyConfigured(
+        "OIDC_ISSUER is set but OIDC_CLIENT_ID or OIDC_CLIENT_SECRET is not: single sign-on "
+        "needs the client registered for RiskDesk at the identity platform."
+    )
+if OIDC_ISSUER and not OIDC_ISSUER.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(f"OIDC_ISSUER={OIDC_ISSUER!r} is not an http(s) URL.")
+OIDC_SCOPES = env_str("OIDC_SCOPES", "openid profile email")
+# The claims that carry the RiskDesk role (staff, supervisor or admin) and the district
+# codes (a list, or codes separated by commas or spaces; "*" is the whole city).
+OIDC_ROLE_CLAIM = env_str("OIDC_ROLE_CLAIM", "riskdesk_role")
+OIDC_DISTRICT_CLAIM = env_str("OIDC_DISTRICT_CLAIM", "riskdesk_districts")
+# Local passwords only for administrators without a single sign-on identity (break-glass).
+OIDC_ONLY = bool(OIDC_ISSUER) and env_bool("OIDC_ONLY", False)
+# Who to ask when the platform's account has no RiskDesk role: shown on the refusal.
+OIDC_HELP_CONTACT = env_str("OIDC_HELP_CONTACT", "")
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 10, minimum=1)
+OIDC_CLOCK_LEEWAY_SECONDS = env_int("OIDC_CLOCK_LEEWAY_SECONDS", 60, minimum=0)
+OIDC_DISCOVERY_CACHE_SECONDS = env_int("OIDC_DISCOVERY_CACHE_SECONDS", 3600, minimum=0)
+OIDC_SIGN_ALGO = env_str("OIDC_SIGN_ALGO", "RS256")
+OIDC_TOKEN_USE_BASIC_AUTH = env_bool("OIDC_TOKEN_USE_BASIC_AUTH", True)
+# mozilla-django-oidc: always PKCE and a nonce; its endpoints come from discovery, and its
+# OIDC_RP_* names are read from the names above (riskdesk.sso.discovery.setting).
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso_callback"
+OIDC_VERIFY_SSL = env_bool("OIDC_VERIFY_SSL", True)
+
 # Sign-in throttle (riskdesk/signin.py): this many failures for one user name from one
 # address within the window make that pair wait; nothing locks the account itself.
 SIGN_IN_MAX_FAILURES = env_int("SIGN_IN_MAX_FAILURES", 5, minimum=1)

@@ -26,6 +26,7 @@ from django.core.exceptions import ValidationError
 from django.dispatch import receiver
 from django.shortcuts import resolve_url
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from riskdesk import audit
@@ -100,6 +101,17 @@ class ThrottledSignInMixin:
                 )
         return super().clean()
 
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        from riskdesk.sso.accounts import may_use_password  # sso reads the user's rules
+
+        if settings.OIDC_ONLY and not may_use_password(user):
+            raise ValidationError(
+                _("Sign in through the city's identity platform: here, passwords are kept "
+                  "for the emergency administrator only."),
+                code="sso_only",
+            )
+
 
 class SignInForm(ThrottledSignInMixin, AuthenticationForm):
     """The sign-in page's form, throttled."""
@@ -117,7 +129,9 @@ def on_signed_in(sender, request, user, **kwargs):
     request.session[SIGNED_IN_AT] = now
     request.session[LAST_SEEN] = now
     audit.record(request, AuditAction.SIGN_IN, user=user,
-                 username=counted_as(user.get_username()))
+                 username=counted_as(user.get_username()),
+                 object_label="single sign-on" if getattr(request, "single_sign_on", False)
+                 else "")
 
 
 @receiver(user_login_failed, dispatch_uid="riskdesk.signin.login_failed")

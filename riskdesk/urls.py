@@ -5,19 +5,15 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from riskdesk import views
-from riskdesk.signin import SignInForm
+from riskdesk.sso import views as sso_views
 
 urlpatterns = [
     path("", include("reports.urls")),  # home, dashboard/, reports/ (names without namespace)
     path("healthz", views.healthz, name="healthz"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(
-            redirect_authenticated_user=True, authentication_form=SignInForm
-        ),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/login/", views.SignInView.as_view(), name="login"),
+    path("accounts/logout/", views.SignOutView.as_view(), name="logout"),
+    path("accounts/sso/login/", sso_views.start, name="sso_login"),
+    path("accounts/sso/callback/", sso_views.callback, name="sso_callback"),
     path(
         "accounts/password/",
         auth_views.PasswordChangeView.as_view(),

@@ -1,6 +1,8 @@
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -14,9 +16,11 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from riskdesk import health, notify
-from riskdesk.choices import ADDRESS_ONLY_KINDS, Delivery, NoticeKind
+from riskdesk import audit, health, notify, sso
+from riskdesk.choices import ADDRESS_ONLY_KINDS, AuditAction, Delivery, NoticeKind
 from riskdesk.models import Notification
+from riskdesk.signin import SignInForm, counted_as
+from riskdesk.sso import views as sso_views
 
 
 @login_not_required
@@ -138,3 +142,37 @@ def notification_settings(request):
         messages.success(request, _("Your notification settings were saved."))
         return redirect("notification_settings")
     return render(request, "riskdesk/notification_settings.html", {"form": form})
+
+
+class SignInView(auth_views.LoginView):
+    """The sign-in page: the password form (throttled, ``SignInForm``) and, when single
+    sign-on is configured, the way to the city's identity platform with the reason of a
+    refused sign-on (``?sso=<reason>``)."""
+
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        reason = self.request.GET.get("sso", "")
+        context.update({
+            "sso_enabled": sso.enabled(),
+            "sso_only": settings.OIDC_ONLY,
+            "sso_refusal": sso_views.refusal(reason),
+            "sso_ask": reason in sso_views.ASK_FOR_ACCESS,
+            "sso_contact": settings.OIDC_HELP_CONTACT,
+        })
+        return context
+
+
+class SignOutView(auth_views.LogoutView):
+    """Sign-out: ends the RiskDesk session and, after a single sign-on, the identity
+    platform's session too where it offers that (RP-initiated logout)."""
+
+    def post(self, request, *args, **kwargs):
+        provider_url = sso_views.provider_sign_out_url(request)
+        if request.user.is_authenticated:
+            audit.record(request, AuditAction.SIGN_OUT,
+                         username=counted_as(request.user.get_username()))
+        response = super().post(request, *args, **kwargs)
+        return redirect(provider_url) if provider_url else response
