@@ -4,8 +4,9 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from riskdesk import views
+from riskdesk import twofactor_views, views
 from riskdesk.signin import SignInForm
+from riskdesk.twofactor import demo_without_second_factor
 
 urlpatterns = [
     path("", include("reports.urls")),  # home, dashboard/, reports/ (names without namespace)
@@ -13,7 +14,8 @@ urlpatterns = [
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(
-            redirect_authenticated_user=True, authentication_form=SignInForm
+            redirect_authenticated_user=True, authentication_form=SignInForm,
+            extra_context={"demo_without_second_factor": demo_without_second_factor},
         ),
         name="login",
     ),
@@ -28,6 +30,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("accounts/two-factor/", include(twofactor_views)),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
     path("notifications/read-all/", views.notification_read_all, name="notifications_read_all"),
