@@ -9,6 +9,8 @@ from django.forms.models import BaseInlineFormSet
 from django.template.defaultfilters import truncatechars
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from riskdesk import notify, twofactor
 from riskdesk.access import scope_of
@@ -112,6 +114,9 @@ class UserEditForm(LookAlikeNameMixin, UserChangeForm):
 
 User = get_user_model()
 admin.site.unregister(User)
+# django-otp's device pages would show administrators every user's secret key (and its QR
+# code): gone. Their one tool is the user list's "Reset second factor" action.
+admin.site.unregister([TOTPDevice, StaticDevice])
 # The admin's sign-in page is throttled like the site's (riskdesk.signin).
 admin.site.login_form = AdminSignInForm
 

@@ -16,7 +16,7 @@ from riskdesk.views import safe_next
 
 class CodeForm(forms.Form):
     code = forms.CharField(
-        label=gettext_lazy("Code"), max_length=32, strip=True,
+        label=gettext_lazy("Verification code"), max_length=32, strip=True,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True,
                                       "spellcheck": "false", "autocapitalize": "off"}),
     )

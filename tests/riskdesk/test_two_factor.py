@@ -307,3 +307,10 @@ def test_the_break_glass_command_resets_the_same_way(client, admin_user, capsys)
         None, "the.admin", "manage.py reset_two_factor")
     sign_in(client, admin_user)
     assert client.get("/admin/")["Location"].startswith(ENROL)
+
+
+def test_the_admin_site_shows_nobody_s_secret_key(client_for, admin_user, settings):
+    settings.REQUIRE_TWO_FACTOR = []
+    client = client_for(admin_user)
+    assert "totpdevice" not in page(client.get("/admin/")).lower()
+    assert client.get("/admin/otp_totp/totpdevice/").status_code == 404
