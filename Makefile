@@ -7,10 +7,11 @@ STAMP := $(VENV)/.installed-stamp
 
 # Development server defaults: no service needed (SQLite and the filesystem broker in var/).
 DEV_ENV := DEBUG=$${DEBUG:-true}
-# The suite runs with production-like settings (DEBUG=false) on plain HTTP.
+# The suite runs with production-like settings (DEBUG=false) on plain HTTP; nobody is asked
+# for a second factor but where a test says so (tests/riskdesk/test_two_factor.py).
 TEST_ENV := DEBUG=false SECRET_KEY=$${SECRET_KEY:-test-only-secret-key-not-for-production} \
 	ALLOWED_HOSTS=testserver,localhost,127.0.0.1 HTTPS=false STATIC_MANIFEST=false \
-	EMAIL_BACKEND=locmem
+	EMAIL_BACKEND=locmem REQUIRE_TWO_FACTOR=
 
 .PHONY: run test install lint check messages bench clean backup restore
 

@@ -9,8 +9,10 @@ from django.forms.models import BaseInlineFormSet
 from django.template.defaultfilters import truncatechars
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from riskdesk import notify
+from riskdesk import notify, twofactor
 from riskdesk.access import scope_of
 from riskdesk.actions import check_membership, check_username_free
 from riskdesk.calendar import WorkingCalendar
@@ -112,6 +114,9 @@ class UserEditForm(LookAlikeNameMixin, UserChangeForm):
 
 User = get_user_model()
 admin.site.unregister(User)
+# django-otp's device pages would show administrators every user's secret key (and its QR
+# code): gone. Their one tool is the user list's "Reset second factor" action.
+admin.site.unregister([TOTPDevice, StaticDevice])
 # The admin's sign-in page is throttled like the site's (riskdesk.signin).
 admin.site.login_form = AdminSignInForm
 
@@ -124,6 +129,23 @@ class RiskDeskUserAdmin(UserAdmin):
     list_display = ["username", "first_name", "email", "role", "is_active", "last_login"]
     list_select_related = ["membership"]
     list_filter = ["is_active", "membership__role"]
+
+    actions = ["reset_second_factor"]
+
+    @admin.action(description=_("Reset second factor"), permissions=["change"])
+    def reset_second_factor(self, request, queryset):
+        """Removes the authenticator app and recovery codes: each user sets up a new app
+        at their next sign-in (lost phone, new phone). Audited."""
+        users = list(queryset)
+        for user in users:
+            twofactor.reset(user, request=request)
+        self.message_user(request, ngettext(
+            "Second factor reset for %(count)s user: they set it up again at their next "
+            "sign-in.",
+            "Second factor reset for %(count)s users: they set it up again at their next "
+            "sign-in.",
+            len(users),
+        ) % {"count": len(users)}, messages.SUCCESS)
 
     @admin.display(description=_("role"), ordering="membership__role")
     def role(self, obj):

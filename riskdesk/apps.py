@@ -7,4 +7,5 @@ class RiskDeskConfig(AppConfig):
     verbose_name = _("RiskDesk")
 
     def ready(self):
-        from riskdesk import signin  # noqa: F401  (connects the sign-in audit receivers)
+        # connect the sign-in audit receivers, and what a sign-in owes (a second factor)
+        from riskdesk import signin, twofactor  # noqa: F401

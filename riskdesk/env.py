@@ -46,7 +46,13 @@ def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     return number
 
 
-def env_list(name: str, default: list[str] | None = None) -> list[str]:
+def env_list(name: str, default: list[str] | None = None, *,
+             blank_is_empty: bool = False) -> list[str]:
+    """A comma-separated list. A variable set but blank is taken as unset (the default),
+    unless ``blank_is_empty``: then ``NAME=`` means the empty list, and only a variable
+    that is not set at all gives the default."""
+    if blank_is_empty and name in os.environ and os.environ[name].strip() == "":
+        return []
     value = env_str(name)
     if value is None:
         return list(default or [])

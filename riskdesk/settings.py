@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "django_filters",
     "csp",
     "pgtrigger",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "riskdesk",
     "cases",
     "assessments",
@@ -67,8 +70,11 @@ MIDDLEWARE = [
     "riskdesk.uploads.UploadLimitMiddleware",  # before the CSRF check reads the body
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "riskdesk.signin.SessionLimitMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # A session that still owes its second factor reaches only that step's pages.
+    "riskdesk.twofactor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -184,6 +190,19 @@ OIDC_VERIFY_SSL = env_bool("OIDC_VERIFY_SSL", True)
 # address within the window make that pair wait; nothing locks the account itself.
 SIGN_IN_MAX_FAILURES = env_int("SIGN_IN_MAX_FAILURES", 5, minimum=1)
 SIGN_IN_WINDOW_MINUTES = env_int("SIGN_IN_WINDOW_MINUTES", 30, minimum=1)
+# Second factor (riskdesk/twofactor.py): the roles that must set up an authenticator app
+# (TOTP) and give its code at every sign-in; anyone who has set one up gives it too.
+# Unset: admin and supervisor in production, nobody under make run; REQUIRE_TWO_FACTOR=
+# (set but empty): nobody. Wrong codes are throttled like passwords (the two above).
+REQUIRE_TWO_FACTOR = env_list(
+    "REQUIRE_TWO_FACTOR", [] if DEBUG else ["admin", "supervisor"], blank_is_empty=True
+)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "RiskDesk")
+# django-otp's own per-device back-off is off: wrong codes are counted per user name and
+# address in the audit log instead, as wrong passwords are, so the limit holds on every
+# node and a right code after a typo is not refused for a few seconds.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 # The visitor's address is REMOTE_ADDR, unless a trusted reverse proxy sets a header with
 # it: name that header as Django sees it, e.g. HTTP_X_FORWARDED_FOR or HTTP_X_REAL_IP.
 # Never set it without such a proxy in front: clients could then choose their address.

@@ -60,21 +60,30 @@ def _window() -> timedelta:
     return timedelta(minutes=settings.SIGN_IN_WINDOW_MINUTES)
 
 
-def wait_until(username: str, address: str | None, now=None):
-    """When the pair may try again, or None if it may try now."""
+def wait_until(username: str, address: str | None, now=None, *,
+               failed=AuditAction.SIGN_IN_FAILED, passed=AuditAction.SIGN_IN):
+    """When the pair may try again, or None if it may try now.
+
+    ``failed`` and ``passed`` name the audit actions counted: the password's by default,
+    the second factor's (``TWO_FACTOR_FAILED``, ``TWO_FACTOR_PASSED``) for the codes."""
     now = now or timezone.now()
     recent = AuditEntry.objects.filter(
         username=counted_as(username), address=address, at__gt=now - _window(),
-        action__in=[AuditAction.SIGN_IN, AuditAction.SIGN_IN_FAILED],
+        action__in=[passed, failed],
     ).order_by("-at", "-id").values_list("action", "at")[: settings.SIGN_IN_MAX_FAILURES]
     failures = []
     for action, at in recent:
-        if action == AuditAction.SIGN_IN:
+        if action == passed:
             break  # a success starts the count afresh
         failures.append(at)
     if len(failures) < settings.SIGN_IN_MAX_FAILURES:
         return None
     return failures[-1] + _window()
+
+
+def minutes_left(until) -> int:
+    """Whole minutes (at least one) until ``until``, for the "try again in" messages."""
+    return max(1, math.ceil((until - timezone.now()).total_seconds() / 60))
 
 
 class ThrottledSignInMixin:
@@ -88,7 +97,7 @@ class ThrottledSignInMixin:
             if until is not None:
                 audit.record(self.request, AuditAction.SIGN_IN_THROTTLED, user=None,
                              username=username)
-                minutes = max(1, math.ceil((until - timezone.now()).total_seconds() / 60))
+                minutes = minutes_left(until)
                 raise ValidationError(
                     ngettext(
                         "Too many failed sign-ins for this user name from your address. "

@@ -21,6 +21,7 @@ from riskdesk.choices import ADDRESS_ONLY_KINDS, AuditAction, Delivery, NoticeKi
 from riskdesk.models import Notification
 from riskdesk.signin import SignInForm, counted_as
 from riskdesk.sso import views as sso_views
+from riskdesk.twofactor import demo_without_second_factor
 
 
 @login_not_required
@@ -161,6 +162,7 @@ class SignInView(auth_views.LoginView):
             "sso_refusal": sso_views.refusal(reason),
             "sso_ask": reason in sso_views.ASK_FOR_ACCESS,
             "sso_contact": settings.OIDC_HELP_CONTACT,
+            "demo_without_second_factor": demo_without_second_factor(),
         })
         return context
 

@@ -83,3 +83,23 @@ def test_development_mode_starts_with_no_configuration_at_all():
 def test_time_zone_and_languages(settings):
     assert settings.TIME_ZONE == "Asia/Shanghai"
     assert [code for code, _name in settings.LANGUAGES] == ["en", "zh-hans"]
+
+
+def required_roles(**env):
+    """REQUIRE_TWO_FACTOR as a fresh server reads it from ``env``."""
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "REQUIRE_TWO_FACTOR"}}
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); from django.conf import "
+         "settings; print(','.join(settings.REQUIRE_TWO_FACTOR) or '-')"],
+        env={**clean, "SECRET_KEY": "s" * 50, "ALLOWED_HOSTS": "x.example", **env},
+        capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_production_asks_admins_and_supervisors_for_a_second_factor_unless_told_otherwise():
+    assert required_roles(DEBUG="false") == "admin,supervisor"
+    assert required_roles(DEBUG="false", REQUIRE_TWO_FACTOR="admin") == "admin"
+    assert required_roles(DEBUG="false", REQUIRE_TWO_FACTOR="") == "-"  # set, empty: nobody
+    assert required_roles(DEBUG="true") == "-"  # make run: nobody
