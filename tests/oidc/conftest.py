@@ -22,6 +22,8 @@ import requests
 from django.core.cache import cache
 from django.test import Client
 
+from tests.cases.conftest import categories, make_case  # noqa: F401 (fixtures for the tests)
+
 HERE = Path(__file__).parent
 SCRIPT = HERE / "provider.mjs"
 HOST = "127.0.0.1:8000"  # the test client's host: a loopback redirect URI the provider takes

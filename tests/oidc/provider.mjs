@@ -53,7 +53,8 @@ const provider = new Provider(issuer, {
   pkce: { required: () => true },
   scopes: ['openid', 'profile', 'email', 'offline_access'],
   claims: {
-    openid: ['sub'],
+    // the ID token says how the user signed in (amr, RFC 8176), e.g. ["pwd", "otp"]
+    openid: ['sub', 'amr', 'auth_time'],
     profile: ['name', 'preferred_username', 'riskdesk_role', 'riskdesk_districts'],
     email: ['email', 'email_verified'],
   },
@@ -79,6 +80,13 @@ const provider = new Provider(issuer, {
     ctx.body = page('Identity platform error', `<pre>${escape(JSON.stringify(out))}</pre>`);
   },
 });
+
+// Loopback post-logout redirect URIs match any port, as redirect URIs do for native
+// clients (RFC 8252, 7.3): oidc-provider 9 does this itself, 8 compares them exactly.
+const allowRedirect = provider.Client.prototype.redirectUriAllowed;
+provider.Client.prototype.postLogoutRedirectUriAllowed = function allowed(value) {
+  return allowRedirect.call({ ...this, redirectUris: this.postLogoutRedirectUris }, value);
+};
 
 async function readForm(req) {
   let body = '';
