@@ -33,8 +33,18 @@ run: install
 
 # The browser journeys in tests/e2e run when /usr/bin/chromium is present; without it they
 # are skipped and the run ends with a "BROWSER JOURNEYS NOT RUN" line saying why.
+# The single sign-on tests start a real OpenID provider (tests/oidc/provider.mjs, Node's
+# oidc-provider): its packages come from the npm registry when npm is here; without it
+# those tests are skipped and the run ends with a "SINGLE SIGN-ON TESTS NOT RUN" line.
+OIDC_PROVIDER := tests/oidc/node_modules/.package-lock.json
+
+$(OIDC_PROVIDER): tests/oidc/package-lock.json
+	@if command -v npm >/dev/null; then cd tests/oidc && npm ci --silent --no-audit --no-fund; \
+	else echo "npm not found: the single sign-on tests will be skipped" >&2; fi
+
 test: install
 	@mkdir -p var/static
+	@$(MAKE) --no-print-directory $(OIDC_PROVIDER) || true
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
