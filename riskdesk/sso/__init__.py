@@ -7,11 +7,32 @@ flow itself (state, nonce, PKCE, token exchange, the platform's keys) is
 mozilla-django-oidc's.
 """
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
+from django.core import checks
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
 def enabled() -> bool:
     return bool(settings.OIDC_ISSUER)
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_issuer_uses_https(app_configs, **kwargs):
+    """``check --deploy``: tokens and the client secret cross the network in the clear
+    with an http:// issuer anywhere but on this machine."""
+    if not enabled():
+        return []
+    parts = urlsplit(settings.OIDC_ISSUER)
+    if parts.scheme == "https" or parts.hostname in LOOPBACK:
+        return []
+    return [checks.Warning(
+        f"OIDC_ISSUER={settings.OIDC_ISSUER} is not https: the client secret and the "
+        "tokens would cross the network unencrypted.",
+        hint="Use the identity platform's https:// address.", id="riskdesk.W301",
+    )]
 
 
 class Refused(Exception):

@@ -34,3 +34,14 @@ def test_an_unknown_reason_shows_nothing(client, configured):
     page = client.get("/accounts/login/?sso=<script>").content.decode()
 
     assert 'id="sso-refusal"' not in page and "<script>" not in page
+
+
+def test_check_deploy_warns_of_an_issuer_without_https(settings):
+    from riskdesk.sso import check_issuer_uses_https
+
+    settings.OIDC_ISSUER = "http://id.example.gov.cn/realms/city"
+    assert [w.id for w in check_issuer_uses_https(None)] == ["riskdesk.W301"]
+    settings.OIDC_ISSUER = "https://id.example.gov.cn/realms/city"
+    assert check_issuer_uses_https(None) == []
+    settings.OIDC_ISSUER = "http://127.0.0.1:9400"  # the tests' own provider
+    assert check_issuer_uses_https(None) == []
