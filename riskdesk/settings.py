@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_cas_ng",  # the CAS session tickets, for the CAS server's single sign-out
     "riskdesk",
     "cases",
     "assessments",
@@ -146,7 +147,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # Django's backend, reading the signed-in user with their membership and districts at once.
-AUTHENTICATION_BACKENDS = ["riskdesk.backends.ModelBackendWithScope"]
+AUTHENTICATION_BACKENDS = [
+    "riskdesk.backends.ModelBackendWithScope",
+    "riskdesk.sso.cas.CASSignInBackend",  # answers a CAS ticket only (riskdesk/sso/cas.py)
+]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -185,6 +189,30 @@ OIDC_USE_PKCE = True
 OIDC_USE_NONCE = True
 OIDC_AUTHENTICATION_CALLBACK_URL = "sso_callback"
 OIDC_VERIFY_SSL = env_bool("OIDC_VERIFY_SSL", True)
+
+# Sign-in through the city's CAS server instead (CAS 2.0/3.0, django-cas-ng,
+# riskdesk/sso/cas.py): on when CAS_SERVER_URL is set (its base, e.g.
+# https://cas.city.example/cas/). The CAS user is the subject; the role and districts come
+# from the CAS 3.0 attributes named below, read like the OpenID Connect claims.
+CAS_SERVER_URL = (env_str("CAS_SERVER_URL") or "").rstrip("/") or None
+if CAS_SERVER_URL:
+    if not CAS_SERVER_URL.startswith(("https://", "http://")):
+        raise ImproperlyConfigured(f"CAS_SERVER_URL={CAS_SERVER_URL!r} is not an http(s) URL.")
+    CAS_SERVER_URL += "/"  # the protocol's paths (login, p3/serviceValidate) are joined to it
+CAS_VERSION = env_str("CAS_VERSION", "3")
+if CAS_VERSION not in ("2", "3"):
+    raise ImproperlyConfigured(f"CAS_VERSION={CAS_VERSION!r}: RiskDesk speaks CAS 2 or 3.")
+CAS_ROLE_ATTRIBUTE = env_str("CAS_ROLE_ATTRIBUTE", OIDC_ROLE_CLAIM)
+CAS_DISTRICT_ATTRIBUTE = env_str("CAS_DISTRICT_ATTRIBUTE", OIDC_DISTRICT_CLAIM)
+CAS_TIMEOUT = env_int("CAS_TIMEOUT_SECONDS", 10, minimum=1)
+# django-cas-ng: sign-out ends the CAS session too; no messages of its own; the next page
+# is never taken from the Referer (ticket validation waits CAS_TIMEOUT at most).
+CAS_LOGOUT_COMPLETELY = True
+CAS_LOGIN_MSG = None
+CAS_LOGGED_MSG = None
+CAS_IGNORE_REFERER = True
+CAS_REDIRECT_URL = "home"
+CAS_LOGOUT_NEXT_PAGE = "/accounts/login/"  # where the CAS server sends the visitor back
 
 # Sign-in throttle (riskdesk/signin.py): this many failures for one user name from one
 # address within the window make that pair wait; nothing locks the account itself.

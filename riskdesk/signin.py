@@ -143,6 +143,13 @@ def on_signed_in(sender, request, user, **kwargs):
                  else "")
 
 
+def record_sign_out(request):
+    """The audit entry of a sign-out (of the user still signed in, if any)."""
+    if request.user.is_authenticated:
+        audit.record(request, AuditAction.SIGN_OUT,
+                     username=counted_as(request.user.get_username()))
+
+
 @receiver(user_login_failed, dispatch_uid="riskdesk.signin.login_failed")
 def on_sign_in_failed(sender, credentials, request=None, **kwargs):
     if request is None:

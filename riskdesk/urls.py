@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from riskdesk import twofactor_views, views
+from riskdesk.sso import cas
 from riskdesk.sso import views as sso_views
 
 urlpatterns = [
@@ -14,6 +15,8 @@ urlpatterns = [
     path("accounts/logout/", views.SignOutView.as_view(), name="logout"),
     path("accounts/sso/login/", sso_views.start, name="sso_login"),
     path("accounts/sso/callback/", sso_views.callback, name="sso_callback"),
+    path("accounts/cas/login/", cas.login, name="cas_login"),  # also the ticket's way back
+    path("accounts/cas/logout/", cas.logout, name="cas_logout"),
     path(
         "accounts/password/",
         auth_views.PasswordChangeView.as_view(),

@@ -16,10 +16,11 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from riskdesk import audit, health, notify, sso
-from riskdesk.choices import ADDRESS_ONLY_KINDS, AuditAction, Delivery, NoticeKind
+from riskdesk import health, notify, sso
+from riskdesk.choices import ADDRESS_ONLY_KINDS, Delivery, NoticeKind
 from riskdesk.models import Notification
-from riskdesk.signin import SignInForm, counted_as
+from riskdesk.signin import SignInForm, record_sign_out
+from riskdesk.sso import cas
 from riskdesk.sso import views as sso_views
 from riskdesk.twofactor import demo_without_second_factor
 
@@ -158,6 +159,7 @@ class SignInView(auth_views.LoginView):
         reason = self.request.GET.get("sso", "")
         context.update({
             "sso_enabled": sso.enabled(),
+            "cas_enabled": cas.enabled(),
             "sso_only": settings.OIDC_ONLY,
             "sso_refusal": sso_views.refusal(reason),
             "sso_ask": reason in sso_views.ASK_FOR_ACCESS,
@@ -169,12 +171,12 @@ class SignInView(auth_views.LoginView):
 
 class SignOutView(auth_views.LogoutView):
     """Sign-out: ends the RiskDesk session and, after a single sign-on, the identity
-    platform's session too where it offers that (RP-initiated logout)."""
+    platform's session too where it offers that (RP-initiated logout; CAS logout)."""
 
     def post(self, request, *args, **kwargs):
+        if cas.signed_in_through(request):
+            return cas.logout(request)
         provider_url = sso_views.provider_sign_out_url(request)
-        if request.user.is_authenticated:
-            audit.record(request, AuditAction.SIGN_OUT,
-                         username=counted_as(request.user.get_username()))
+        record_sign_out(request)
         response = super().post(request, *args, **kwargs)
         return redirect(provider_url) if provider_url else response

@@ -1,5 +1,7 @@
 """The identity platform's claims as a RiskDesk user, role and districts.
 
+The same for both ways to the platform: OpenID Connect's ID token claims, and CAS 3.0's
+attributes (with the CAS user as ``sub``, the CAS server's URL as issuer).
 A user is found by the platform's stable subject (issuer + ``sub``, ``ExternalIdentity``),
 never by an e-mail address or a user name. The first sign-in creates the user when the
 claims give a valid role and known districts; every later sign-in gives the user the role
@@ -10,7 +12,6 @@ and districts the claims give then, so a district the platform takes away is gon
 import hashlib
 import re
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -81,14 +82,16 @@ def _new_username(issuer, claims) -> str:
 
 
 @transaction.atomic
-def user_for_claims(issuer: str, claims: dict):
+def user_for_claims(issuer: str, claims: dict, *, role_claim: str, district_claim: str):
     """The user these claims sign in, created or brought up to date; ``Refused`` (and
-    nothing written) when the claims do not give a valid role and known districts."""
+    nothing written) when the claims do not give a valid role and known districts.
+    ``role_claim`` and ``district_claim`` name the claims (or CAS attributes) that hold
+    them."""
     subject = str(claims.get("sub") or "")
     if not subject:
         raise Refused("bad_token", detail="no subject")
-    role = role_of(claims, settings.OIDC_ROLE_CLAIM)
-    codes, city_wide = districts_of(claims, settings.OIDC_DISTRICT_CLAIM)
+    role = role_of(claims, role_claim)
+    codes, city_wide = districts_of(claims, district_claim)
     try:
         check_membership(role, codes, city_wide)
     except ValidationError as error:

@@ -106,7 +106,9 @@ class SingleSignOnBackend(OIDCAuthenticationBackend):
     def get_or_create_user(self, access_token, id_token, payload):
         self.payload = payload
         claims = self.get_userinfo(access_token, id_token, payload)
-        return accounts.user_for_claims(settings.OIDC_ISSUER, claims)
+        return accounts.user_for_claims(settings.OIDC_ISSUER, claims,
+                                        role_claim=settings.OIDC_ROLE_CLAIM,
+                                        district_claim=settings.OIDC_DISTRICT_CLAIM)
 
 
 def second_factor_asserted(payload) -> bool:

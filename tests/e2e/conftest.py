@@ -13,6 +13,7 @@ import pytest
 
 from tests.cases.conftest import categories  # noqa: F401 (one category of each kind)
 from tests.factories import PASSWORD, DistrictFactory, make_user
+from tests.services import say_not_run
 
 CHROMIUM = Path(os.environ.get("RISKDESK_CHROMIUM", "/usr/bin/chromium"))
 HERE = Path(__file__).parent
@@ -45,11 +46,7 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    """Say it out loud at the end of the run: a skipped browser suite is easy to miss."""
-    reason = skip_reason()
-    if reason:
-        terminalreporter.write_sep("=", "BROWSER JOURNEYS NOT RUN", yellow=True, bold=True)
-        terminalreporter.write_line(reason, yellow=True, bold=True)
+    say_not_run(terminalreporter, "BROWSER JOURNEYS NOT RUN", skip_reason())
 
 
 # ---------------------------------------------------------------- the browser

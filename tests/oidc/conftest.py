@@ -10,9 +10,7 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin
@@ -23,12 +21,12 @@ from django.core.cache import cache
 from django.test import Client
 
 from tests.cases.conftest import categories, make_case  # noqa: F401 (fixtures for the tests)
+from tests.services import free_port, hooks_when_not_runnable, require, start, stop
 
 HERE = Path(__file__).parent
 SCRIPT = HERE / "provider.mjs"
 HOST = "127.0.0.1:8000"  # the test client's host: a loopback redirect URI the provider takes
 CALLBACK = f"http://{HOST}/accounts/sso/callback/"
-REQUIRED = os.environ.get("RISKDESK_REQUIRE_IDENTITY_PROVIDER", "").lower() == "true"
 
 
 def skip_reason() -> str | None:
@@ -39,26 +37,9 @@ def skip_reason() -> str | None:
     return None
 
 
-def pytest_collection_modifyitems(config, items):
-    reason = skip_reason()
-    if not reason or REQUIRED:  # required: the fixture fails them instead
-        return
-    for item in items:
-        if "identity_provider" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.skip(reason=reason))
-
-
-def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    reason = skip_reason()
-    if reason:
-        terminalreporter.write_sep("=", "SINGLE SIGN-ON TESTS NOT RUN", yellow=True, bold=True)
-        terminalreporter.write_line(reason, yellow=True, bold=True)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+pytest_collection_modifyitems, pytest_terminal_summary = hooks_when_not_runnable(
+    HERE, "identity_provider", "SINGLE SIGN-ON TESTS NOT RUN", skip_reason
+)
 
 
 @dataclass
@@ -85,35 +66,18 @@ class IdentityProvider:
 
 @pytest.fixture(scope="session")
 def identity_provider(tmp_path_factory):
-    reason = skip_reason()
-    if reason:
-        pytest.fail(reason) if REQUIRED else pytest.skip(reason)
+    require(skip_reason())
     port = free_port()
     accounts = tmp_path_factory.mktemp("oidc") / "accounts.json"
     accounts.write_text("{}", encoding="utf-8")
-    log = open(accounts.with_suffix(".log"), "w")  # noqa: SIM115 (open while it runs)
-    process = subprocess.Popen(
-        ["node", str(SCRIPT)], cwd=HERE, stdout=log, stderr=subprocess.STDOUT,
-        env={**os.environ, "OIDC_TEST_PORT": str(port), "OIDC_TEST_ACCOUNTS": str(accounts)},
-    )
     issuer = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if requests.get(f"{issuer}/.well-known/openid-configuration", timeout=2).ok:
-                break
-        except requests.ConnectionError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            log.close()
-            pytest.fail("the identity provider did not start:\n"
-                        + accounts.with_suffix(".log").read_text())
-        time.sleep(0.2)
+    process = start(
+        ["node", str(SCRIPT)], cwd=HERE, log_path=accounts.with_suffix(".log"),
+        env={**os.environ, "OIDC_TEST_PORT": str(port), "OIDC_TEST_ACCOUNTS": str(accounts)},
+        ready_url=f"{issuer}/.well-known/openid-configuration",
+    )
     yield IdentityProvider(issuer, accounts, process)
-    process.terminate()
-    process.wait(timeout=10)
-    log.close()
+    stop(process)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from tests.urlwalk import walk
 
 # the way to the identity platform and back is the sign-in itself (404 unless configured)
 PUBLIC = {"login", "healthz", "set_language", "admin:login", "agencies:apply",
-          "sso_login", "sso_callback"}
+          "sso_login", "sso_callback", "cas_login", "cas_logout"}
 LOGIN_PAGES = ("/accounts/login/", "/admin/login/")
 
 
