@@ -4,7 +4,8 @@
 ``accounts`` turns its claims into a RiskDesk user with a role and districts, and ``views``
 holds the three pages: the way out to the platform, the way back, and sign-out. The code
 flow itself (state, nonce, PKCE, token exchange, the platform's keys) is
-mozilla-django-oidc's.
+mozilla-django-oidc's. ``cas`` is the other way to a platform, a CAS 2.0/3.0 server
+(django-cas-ng), with the same ``accounts`` and refusals.
 """
 
 from urllib.parse import urlsplit
@@ -21,18 +22,23 @@ def enabled() -> bool:
 
 @checks.register(checks.Tags.security, deploy=True)
 def check_issuer_uses_https(app_configs, **kwargs):
-    """``check --deploy``: tokens and the client secret cross the network in the clear
-    with an http:// issuer anywhere but on this machine."""
-    if not enabled():
-        return []
-    parts = urlsplit(settings.OIDC_ISSUER)
-    if parts.scheme == "https" or parts.hostname in LOOPBACK:
-        return []
-    return [checks.Warning(
-        f"OIDC_ISSUER={settings.OIDC_ISSUER} is not https: the client secret and the "
-        "tokens would cross the network unencrypted.",
-        hint="Use the identity platform's https:// address.", id="riskdesk.W301",
-    )]
+    """``check --deploy``: tokens and the client secret (or CAS tickets and attributes)
+    cross the network in the clear with an http:// platform anywhere but on this machine."""
+    found = []
+    for name, url, what, check_id in (
+        ("OIDC_ISSUER", settings.OIDC_ISSUER, "the client secret and the tokens",
+         "riskdesk.W301"),
+        ("CAS_SERVER_URL", settings.CAS_SERVER_URL, "the CAS tickets and attributes",
+         "riskdesk.W302"),
+    ):
+        parts = urlsplit(url or "")
+        if not url or parts.scheme == "https" or parts.hostname in LOOPBACK:
+            continue
+        found.append(checks.Warning(
+            f"{name}={url} is not https: {what} would cross the network unencrypted.",
+            hint="Use the identity platform's https:// address.", id=check_id,
+        ))
+    return found
 
 
 class Refused(Exception):

@@ -172,3 +172,15 @@ def test_cas_is_off_without_a_server_url(settings, client, db):
     assert client.get("/accounts/cas/login/").status_code == 404
     assert client.post("/accounts/cas/logout/").status_code == 404
     assert "(CAS)" not in client.get("/accounts/login/").content.decode()
+
+
+def test_check_deploy_warns_of_a_cas_server_over_http(settings):
+    from riskdesk.sso import check_issuer_uses_https
+
+    settings.OIDC_ISSUER = None
+    settings.CAS_SERVER_URL = "http://cas.city.example/cas/"
+    assert [w.id for w in check_issuer_uses_https(None)] == ["riskdesk.W302"]
+    settings.CAS_SERVER_URL = "https://cas.city.example/cas/"
+    assert check_issuer_uses_https(None) == []
+    settings.CAS_SERVER_URL = "http://127.0.0.1:8443/cas/"
+    assert check_issuer_uses_https(None) == []
