@@ -9,6 +9,8 @@ and every refusal goes through ``views.refuse`` (audited, no session left behind
 reason on the sign-in page).
 """
 
+from functools import wraps
+
 import requests
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -109,6 +111,7 @@ class _Logout(cas_views.LogoutView):
 
 
 def _enabled_only(view):
+    @wraps(view)  # keeps django-cas-ng's csrf_exempt for the single sign-out's POST
     def wrapped(request, *args, **kwargs):
         if not enabled():
             raise Http404

@@ -141,6 +141,26 @@ def test_sign_out_ends_the_cas_session_too(cas, web, district):
     assert entry.username == "wang.fang"
 
 
+def test_the_cas_servers_single_sign_out_ends_the_session(cas, web, district):
+    # given a staff member signed in through the CAS server with a ticket
+    cas.user("wang.fang", role="staff", districts=["kundulun"])
+    _response, back = sign_in(web, "wang.fang")
+    ticket = parse_qs(urlsplit(back).query)["ticket"][0]
+
+    # when the CAS server posts its logout request for that ticket (CAS 3.0, 2.3.3)
+    server = type(web)(HTTP_HOST=HOST, enforce_csrf_checks=True)
+    response = server.post("/accounts/cas/login/", {"logoutRequest": (
+        '<samlp:LogoutRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" '
+        'xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="1" Version="2.0" '
+        'IssueInstant="2026-12-04T00:00:00Z"><saml:NameID>@NOT_USED@</saml:NameID>'
+        f"<samlp:SessionIndex>{ticket}</samlp:SessionIndex></samlp:LogoutRequest>"
+    )})
+
+    # then her RiskDesk session is gone
+    assert response.status_code == 302
+    assert web.get("/")["Location"].startswith("/accounts/login/")
+
+
 def test_the_second_factor_applies_after_cas_as_after_a_password(cas, web, district, settings):
     # given staff must set up a second factor
     settings.REQUIRE_TWO_FACTOR = ["staff"]
