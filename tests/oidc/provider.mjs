@@ -53,7 +53,8 @@ const provider = new Provider(issuer, {
   pkce: { required: () => true },
   scopes: ['openid', 'profile', 'email', 'offline_access'],
   claims: {
-    openid: ['sub'],
+    // amr in the ID token (RFC 8176): RiskDesk reads "otp"/"mfa" there as a second factor.
+    openid: ['sub', 'amr'],
     profile: ['name', 'preferred_username', 'riskdesk_role', 'riskdesk_districts'],
     email: ['email', 'email_verified'],
   },
@@ -79,6 +80,19 @@ const provider = new Provider(issuer, {
     ctx.body = page('Identity platform error', `<pre>${escape(JSON.stringify(out))}</pre>`);
   },
 });
+
+// oidc-provider matches a native client's loopback redirect URIs on any port, but its
+// post-logout redirect URIs exactly: the same rule for both, so the browser tests' live
+// server (a port chosen at run time) is sent back to its sign-in page after sign-out.
+const exactPostLogout = provider.Client.prototype.postLogoutRedirectUriAllowed;
+provider.Client.prototype.postLogoutRedirectUriAllowed = function postLogoutAllowed(value) {
+  if (exactPostLogout.call(this, value)) return true;
+  let url;
+  try { url = new URL(value); } catch { return false; }
+  if (url.protocol !== 'http:' || !['127.0.0.1', 'localhost'].includes(url.hostname)) return false;
+  url.port = '';
+  return this.postLogoutRedirectUris.some((allowed) => allowed === url.href);
+};
 
 async function readForm(req) {
   let body = '';
