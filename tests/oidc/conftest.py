@@ -15,6 +15,7 @@ import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 from urllib.parse import urljoin
 
 import pytest
@@ -69,6 +70,7 @@ class IdentityProvider:
     issuer: str
     accounts_file: Path
     process: subprocess.Popen
+    log: IO | None = None
 
     def set_accounts(self, accounts: dict):
         self.accounts_file.write_text(json.dumps(accounts), encoding="utf-8")
@@ -85,15 +87,20 @@ class IdentityProvider:
         }
         self.set_accounts(accounts)
 
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+        if self.log:
+            self.log.close()
 
-@pytest.fixture(scope="session")
-def identity_provider(tmp_path_factory):
-    reason = skip_reason()
-    if reason:
-        pytest.skip(reason)
+
+def start_provider(accounts: Path) -> IdentityProvider:
+    """provider.mjs on a free port of 127.0.0.1 with the accounts of the file ``accounts``
+    (its log beside it); RuntimeError with the log when it does not answer within 30 s.
+    Also used by the sign-in benchmark (bench/signin.py)."""
     port = free_port()
-    accounts = tmp_path_factory.mktemp("oidc") / "accounts.json"
-    accounts.write_text("{}", encoding="utf-8")
+    if not accounts.exists():
+        accounts.write_text("{}", encoding="utf-8")
     log = open(accounts.with_suffix(".log"), "w")  # noqa: SIM115 (open while it runs)
     process = subprocess.Popen(
         ["node", str(SCRIPT)], cwd=HERE, stdout=log, stderr=subprocess.STDOUT,
@@ -104,19 +111,28 @@ def identity_provider(tmp_path_factory):
     while True:
         try:
             if requests.get(f"{issuer}/.well-known/openid-configuration", timeout=2).ok:
-                break
+                return IdentityProvider(issuer, accounts, process, log)
         except requests.ConnectionError:
             pass
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
             log.close()
-            pytest.fail("the identity provider did not start:\n"
-                        + accounts.with_suffix(".log").read_text())
+            raise RuntimeError("the identity provider did not start:\n"
+                               + accounts.with_suffix(".log").read_text())
         time.sleep(0.2)
-    yield IdentityProvider(issuer, accounts, process)
-    process.terminate()
-    process.wait(timeout=10)
-    log.close()
+
+
+@pytest.fixture(scope="session")
+def identity_provider(tmp_path_factory):
+    reason = skip_reason()
+    if reason:
+        pytest.skip(reason)
+    try:
+        provider = start_provider(tmp_path_factory.mktemp("oidc") / "accounts.json")
+    except RuntimeError as error:
+        pytest.fail(str(error))
+    yield provider
+    provider.stop()
 
 
 @pytest.fixture
