@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Under it, so its answer comes first: the platform's origin in form-action (sign-out).
+    "riskdesk.sso.sign_out_form_action",
     # Our 405 page in the layout, where a view refused the method with an empty response.
     "riskdesk.errors.MethodNotAllowedPageMiddleware",
 ]

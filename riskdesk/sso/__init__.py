@@ -41,6 +41,25 @@ def check_issuer_uses_https(app_configs, **kwargs):
     return found
 
 
+def sign_out_form_action(get_response):
+    """Lets every page's sign-out form reach the platform's sign-out page: the browser holds
+    a form's redirects to the page's Content-Security-Policy ``form-action`` too, and
+    ``'self'`` alone blocks the sign-out's redirect to the platform (Chromium does). The
+    OpenID Connect issuer's and the CAS server's origins are added when configured."""
+
+    def middleware(request):
+        response = get_response(request)
+        origins = [f"{parts.scheme}://{parts.netloc}" for parts in map(urlsplit, (
+            settings.OIDC_ISSUER or "", settings.CAS_SERVER_URL or "")) if parts.netloc]
+        if origins:
+            update = dict(getattr(response, "_csp_update", None) or {})
+            update["form-action"] = [*update.get("form-action", ()), *origins]
+            response._csp_update = update
+        return response
+
+    return middleware
+
+
 class Refused(Exception):
     """A single sign-on refused, with the reason the sign-in page explains (``REASONS`` in
     ``riskdesk.sso.views``), the user name the platform gave if any, and a detail for the

@@ -13,6 +13,7 @@ import pytest
 
 from tests.cases.conftest import categories  # noqa: F401 (one category of each kind)
 from tests.factories import PASSWORD, DistrictFactory, make_user
+from tests.oidc.conftest import identity_provider, sso  # noqa: F401 (the identity platform)
 from tests.services import say_not_run
 
 CHROMIUM = Path(os.environ.get("RISKDESK_CHROMIUM", "/usr/bin/chromium"))

@@ -63,21 +63,31 @@ class IdentityProvider:
         }
         self.set_accounts(accounts)
 
+    def stop(self):
+        stop(self.process)
 
-@pytest.fixture(scope="session")
-def identity_provider(tmp_path_factory):
-    require(skip_reason())
+
+def start_provider(accounts: Path) -> IdentityProvider:
+    """provider.mjs on a free port of 127.0.0.1 with the accounts of the file ``accounts``
+    (its log beside it). Also used by the sign-in benchmark (bench/signin.py)."""
     port = free_port()
-    accounts = tmp_path_factory.mktemp("oidc") / "accounts.json"
-    accounts.write_text("{}", encoding="utf-8")
+    if not accounts.exists():
+        accounts.write_text("{}", encoding="utf-8")
     issuer = f"http://127.0.0.1:{port}"
     process = start(
         ["node", str(SCRIPT)], cwd=HERE, log_path=accounts.with_suffix(".log"),
         env={**os.environ, "OIDC_TEST_PORT": str(port), "OIDC_TEST_ACCOUNTS": str(accounts)},
         ready_url=f"{issuer}/.well-known/openid-configuration",
     )
-    yield IdentityProvider(issuer, accounts, process)
-    stop(process)
+    return IdentityProvider(issuer, accounts, process)
+
+
+@pytest.fixture(scope="session")
+def identity_provider(tmp_path_factory):
+    require(skip_reason())
+    provider = start_provider(tmp_path_factory.mktemp("oidc") / "accounts.json")
+    yield provider
+    provider.stop()
 
 
 @pytest.fixture

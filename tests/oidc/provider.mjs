@@ -81,11 +81,17 @@ const provider = new Provider(issuer, {
   },
 });
 
-// Loopback post-logout redirect URIs match any port, as redirect URIs do for native
-// clients (RFC 8252, 7.3): oidc-provider 9 does this itself, 8 compares them exactly.
-const allowRedirect = provider.Client.prototype.redirectUriAllowed;
-provider.Client.prototype.postLogoutRedirectUriAllowed = function allowed(value) {
-  return allowRedirect.call({ ...this, redirectUris: this.postLogoutRedirectUris }, value);
+// oidc-provider matches a native client's loopback redirect URIs on any port, but its
+// post-logout redirect URIs exactly: the same rule for both, so the browser tests' live
+// server (a port chosen at run time) is sent back to its sign-in page after sign-out.
+const exactPostLogout = provider.Client.prototype.postLogoutRedirectUriAllowed;
+provider.Client.prototype.postLogoutRedirectUriAllowed = function postLogoutAllowed(value) {
+  if (exactPostLogout.call(this, value)) return true;
+  let url;
+  try { url = new URL(value); } catch { return false; }
+  if (url.protocol !== 'http:' || !['127.0.0.1', 'localhost'].includes(url.hostname)) return false;
+  url.port = '';
+  return this.postLogoutRedirectUris.some((allowed) => allowed === url.href);
 };
 
 async function readForm(req) {
