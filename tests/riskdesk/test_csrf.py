@@ -13,12 +13,20 @@ def strict_client():
     return Client(enforce_csrf_checks=True)
 
 
+# The CAS server's single sign-out POST comes from the CAS server itself, without a browser
+# or a token: its view is exempt by design (tests/riskdesk/test_security_headers.py names
+# it, tests/cas tests it) and answers 404 while CAS is off.
+EXEMPT = {"cas_login"}
+
+
 @pytest.mark.parametrize("who", ["admin_user", "owner", "district_supervisor", "assessor"])
 def test_a_post_without_the_token_is_refused_everywhere(request, strict_client, world, who):
     strict_client.force_login(request.getfixturevalue(who))
     before = snapshot()
     allowed = []
     for name, url in every_url(world):
+        if name in EXEMPT:
+            continue
         response = strict_client.post(url, {"note": "forged", "reason": "forged"})
         if response.status_code != 403:
             allowed.append(f"POST {url} ({name}) answered {response.status_code}")
