@@ -20,6 +20,7 @@ from riskdesk.choices import EmailStatus
 from riskdesk.models import (
     AuditEntry,
     District,
+    ExternalIdentity,
     Membership,
     Notification,
     WorkingDayOverride,
@@ -95,6 +96,22 @@ class MembershipInline(admin.StackedInline):
     filter_horizontal = ["districts"]
 
 
+class ExternalIdentityInline(admin.TabularInline):
+    """The identity platform's account behind the user, as single sign-on linked it: shown,
+    never edited here (the platform's subject is what signs the user in)."""
+
+    model = ExternalIdentity
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ["issuer", "subject", "created_at", "last_sign_in_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 class LookAlikeNameMixin:
     """Refuses a user name too like another user's (``check_username_free``)."""
 
@@ -125,7 +142,7 @@ admin.site.login_form = AdminSignInForm
 class RiskDeskUserAdmin(UserAdmin):
     add_form = UserAddForm
     form = UserEditForm
-    inlines = [MembershipInline]
+    inlines = [MembershipInline, ExternalIdentityInline]
     list_display = ["username", "first_name", "email", "role", "is_active", "last_login"]
     list_select_related = ["membership"]
     list_filter = ["is_active", "membership__role"]

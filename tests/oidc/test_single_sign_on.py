@@ -426,3 +426,16 @@ def test_the_platform_s_second_factor_counts_as_two(sso, web, settings, district
         assert response["Location"].startswith("/accounts/two-factor/enrol/")
     else:
         assert response.status_code == 200
+
+
+def test_the_admin_site_shows_whose_platform_account_a_user_is(sso, web, district):
+    sso.account("li.na", role="staff", districts=["kundulun"])
+    sign_on(web, sso, "li.na")
+    user = signed_in_user(web)
+    admin = Client()
+    admin.force_login(make_user("the.admin", "admin"))
+
+    page = admin.get(f"/admin/auth/user/{user.pk}/change/").content.decode()
+
+    assert sso.issuer in page and "li.na" in page
+    assert 'name="external_identities-0-subject"' not in page  # shown, not editable
