@@ -5,9 +5,13 @@ Events are only ever added; ``data`` holds plain JSON with raw values.
 
 from assessments.choices import AgencyEventKind, DecisionEventKind
 from assessments.models import AgencyEvent, DecisionEvent
+from riskdesk.choices import Announcement
+from riskdesk.signals import announce
 
 
 def decision_event(*, decision, user, kind: DecisionEventKind, note="", **data):
+    if kind == DecisionEventKind.CONCLUDED:
+        announce(Announcement.ASSESSMENT_CONCLUDED, decision=decision)
     return DecisionEvent.objects.create(
         decision=decision, user=user, kind=kind, note=note or "", data=data
     )
@@ -28,6 +32,8 @@ def agency_step(*, agency, user, step, old_status, new_status, note, **data):
 
 
 def agency_violation(*, agency, user, violation, old_status, new_status):
+    announce(Announcement.AGENCY_RED_LINE, agency=agency, violation=violation,
+             data={"from": old_status, "to": new_status})
     return AgencyEvent.objects.create(
         agency=agency, user=user, kind=AgencyEventKind.VIOLATION, note=violation.description,
         data={"violation": violation.pk, "red_line": violation.red_line.code,

@@ -6,9 +6,12 @@ time (display labels are re-derived when shown, raw values are kept).
 
 from cases.choices import EventKind
 from cases.models import CaseEvent
+from riskdesk.choices import Announcement
+from riskdesk.signals import announce
 
 
 def case_created(*, case, user, imported=False):
+    announce(Announcement.CASE_REGISTERED, case=case, data={"imported": imported})
     return CaseEvent.objects.create(
         case=case, user=user, kind=EventKind.IMPORTED if imported else EventKind.CREATED,
         data={"status": case.status, "source_reference": case.source_reference},
@@ -23,6 +26,9 @@ def case_edited(*, case, user, changes):
 
 
 def case_transitioned(*, case, user, transition, old_status, new_status, note):
+    # the note is not announced: it may name people
+    announce(Announcement.STATUS_CHANGED, case=case,
+             data={"transition": transition, "from": old_status, "to": new_status})
     return CaseEvent.objects.create(
         case=case, user=user, kind=EventKind.TRANSITION,
         data={"transition": transition, "from": old_status, "to": new_status, "note": note},
@@ -55,6 +61,9 @@ def attachment_added(*, case, user, attachment):
 def escalated_event(*, case, trigger, level, due_date, days_overdue, order=None):
     """A scheduled job raised the case's escalation (no user: the system did it).
     Unsaved: the sweep writes a batch of them with one ``bulk_create``."""
+    announce(Announcement.ESCALATED, case=case, order=order,
+             data={"trigger": trigger, "level": level, "due_date": due_date.isoformat(),
+                   "days_overdue": days_overdue})
     return CaseEvent(
         case=case, user=None, kind=EventKind.ESCALATED,
         data={"trigger": trigger, "level": level, "due_date": due_date.isoformat(),
@@ -75,6 +84,7 @@ def order_issued(*, case, user, order, supervision_level=None):
     }
     if supervision_level:
         data["supervision_level"] = list(supervision_level)
+    announce(Announcement.ORDER_ISSUED, case=case, order=order)
     return CaseEvent.objects.create(case=case, user=user, kind=EventKind.ORDER_ISSUED, data=data)
 
 
@@ -86,6 +96,7 @@ def order_acknowledged(*, case, user, order, from_state):
 
 
 def order_answered(*, case, user, order, attachments=()):
+    announce(Announcement.ORDER_ANSWERED, case=case, order=order)
     return CaseEvent.objects.create(
         case=case, user=user, kind=EventKind.ORDER_ANSWERED,
         data={
@@ -108,6 +119,13 @@ def order_closed(*, case, user, order, note, supervision_level=None):
     if supervision_level:
         data["supervision_level"] = list(supervision_level)
     return CaseEvent.objects.create(case=case, user=user, kind=EventKind.ORDER_CLOSED, data=data)
+
+
+def order_overdue(*, case, order):
+    """A scheduled job found the order's due date passed unanswered: announced only (the
+    reminder's ``CaseAlert`` is its record)."""
+    announce(Announcement.ORDER_OVERDUE, case=case, order=order,
+             data={"due_date": order.due_date.isoformat()})
 
 
 def extension_requested(*, case, user, order, extension):

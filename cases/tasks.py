@@ -363,6 +363,7 @@ def remind_supervision_orders(today: str | None = None):
             recipients = {order.case.owner, *district_staff(order.case)}
             if overdue:
                 recipients.add(order.issued_by)
+                events.order_overdue(case=order.case, order=order)
             for user in recipients:
                 created = notify(
                     user, kind=NoticeKind.ORDER_OVERDUE if overdue else NoticeKind.ORDER_DUE,

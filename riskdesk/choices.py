@@ -25,11 +25,27 @@ class NoticeKind(models.TextChoices):
     APPLICATION_RECEIVED = "application_received", _("Agency application received")
     AGENCY_EXPIRING = "agency_expiring", _("Agency registration expiring")
     AGENCY_EXPIRED = "agency_expired", _("Agency registration expired")
+    WEBHOOK_DISABLED = "webhook_disabled", _("Webhook switched off after failing")
 
 
 # Notices e-mailed to an address with no account behind it (an applicant): no inbox, and
 # nobody chooses how they arrive.
 ADDRESS_ONLY_KINDS = frozenset({NoticeKind.APPLICATION_RECEIVED})
+
+
+class Announcement(models.TextChoices):
+    """What RiskDesk announces to other systems (``riskdesk.signals.announce``; the
+    ``webhooks`` app delivers them). The value is the ``kind`` of the webhook's body."""
+
+    CASE_REGISTERED = "case.registered", _("Case registered")
+    STATUS_CHANGED = "case.status_changed", _("Case status changed")
+    ESCALATED = "case.escalated", _("Case escalated")
+    ORDER_ISSUED = "order.issued", _("Supervision order issued")
+    ORDER_ANSWERED = "order.answered", _("Supervision order answered")
+    ORDER_OVERDUE = "order.overdue", _("Supervision order overdue")
+    ASSESSMENT_CONCLUDED = "assessment.concluded", _("Assessment concluded")
+    AGENCY_RED_LINE = "agency.red_line", _("Agency red line violated")
+    TEST = "test", _("Test event")
 
 
 class Delivery(models.TextChoices):

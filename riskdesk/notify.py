@@ -67,6 +67,10 @@ TEXTS = {
         "%(title)s (%(ref)s): its registration expired on %(date)s; it can no longer be "
         "assigned assessments."
     ),
+    NoticeKind.WEBHOOK_DISABLED: _(
+        "Webhook “%(title)s” was switched off: its deliveries failed for 24 hours "
+        "(%(reason)s). Check the receiver, then switch it on again."
+    ),
 }
 
 KEY_MAX_LENGTH = Notification._meta.get_field("key").max_length

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "cases",
     "assessments",
     "reports",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -364,6 +365,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assessments.tasks.remind_agency_renewals", "schedule": crontab(minute=5),
     },
     "expire-agencies": {"task": "assessments.tasks.expire_agencies", "schedule": crontab(minute=0)},
+    "send-due-webhooks": {"task": "webhooks.tasks.send_due_webhooks", "schedule": SWEEP_SECONDS},
     "send-pending-emails": {
         "task": "riskdesk.tasks.send_pending_emails", "schedule": crontab(minute="*/15"),
     },
@@ -372,6 +374,9 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=env_int("DIGEST_HOUR", 8, minimum=0), minute=0),
     },
 }
+# The hosts webhooks may be sent to: names (hooks.example.cn) or suffixes (.gov.cn), comma
+# separated. Empty: none, so nothing can make the server call into the intranet unasked.
+WEBHOOK_ALLOWED_HOSTS = env_list("WEBHOOK_ALLOWED_HOSTS", [])
 # Reminders go out this many days before a follow-up or a supervision order is due.
 FOLLOW_UP_REMINDER_LEAD_DAYS = env_int("FOLLOW_UP_REMINDER_LEAD_DAYS", 2, minimum=0)
 ORDER_REMINDER_LEAD_DAYS = env_int("ORDER_REMINDER_LEAD_DAYS", 2, minimum=0)

@@ -36,6 +36,7 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("supervision/", include("cases.urls_supervision")),
     path("", include("assessments.urls")),  # decisions/, agencies/, trainings/
+    path("integrations/webhooks/", include("webhooks.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,0 +1,85 @@
+"""The ``object`` of each kind of event: one small function per kind.
+
+Personal data goes out masked (the models' ``*_masked`` properties), never revealed.
+These are stand-ins: once the REST API (issue 20) has its serializers, each function
+should return what the API shows for the object, so a receiver sees one shape.
+"""
+
+from riskdesk.choices import Announcement
+
+
+def _date(value):
+    return value.isoformat() if value else None
+
+
+def case_fields(case) -> dict:
+    return {
+        "reference": case.reference, "title": case.title, "status": case.status,
+        "district": case.district.code, "category": case.category.code,
+        "risk_level": case.risk_level, "people_affected": case.people_affected,
+        "people_helped": case.people_helped, "amount_involved": str(case.amount_involved),
+        "amount_recovered": str(case.amount_recovered), "target_date": _date(case.target_date),
+        "next_follow_up_due": _date(case.next_follow_up_due),
+        "created_at": _date(case.created_at), "updated_at": _date(case.updated_at),
+        "contact_id_number": case.contact_id_number_masked,
+        "contact_phone": case.contact_phone_masked,
+    }
+
+
+def order_fields(order) -> dict | None:
+    if order is None:
+        return None
+    return {"id": order.pk, "level": order.level, "state": order.state,
+            "due_date": _date(order.due_date), "issued_at": _date(order.issued_at),
+            "answered_at": _date(order.answered_at)}
+
+
+def case_event(*, case, data, **_):
+    return {"case": case_fields(case), **data}
+
+
+def order_event(*, case, order, data, **_):
+    return {"case": case_fields(case), "order": order_fields(order), **data}
+
+
+def assessment_concluded(*, decision, **_):
+    assessment = decision.assessment
+    return {"decision": {
+        "id": decision.pk, "reference": decision.reference, "title": decision.title,
+        "level": decision.level, "type": decision.decision_type,
+        "district": decision.district.code if decision.district_id else None,
+        "key_sensitive": decision.key_sensitive, "status": decision.status,
+    }, "assessment": {
+        "grade": assessment.grade, "recommendation": assessment.recommendation,
+        "concluded_at": _date(assessment.concluded_at),
+    }}
+
+
+def agency_red_line(*, agency, violation, data, **_):
+    return {"agency": {"reference": agency.reference, "name": agency.name,
+                       "status": agency.status,
+                       "suspended_until": _date(agency.suspended_until)},
+            "violation": {"red_line": violation.red_line.code,
+                          "consequence": violation.consequence,
+                          "occurred_on": _date(violation.occurred_on)}, **data}
+
+
+def test_event(**_):
+    return {"message": "RiskDesk test event"}
+
+
+BUILDERS = {
+    Announcement.CASE_REGISTERED: case_event,
+    Announcement.STATUS_CHANGED: case_event,
+    Announcement.ESCALATED: order_event,
+    Announcement.ORDER_ISSUED: order_event,
+    Announcement.ORDER_ANSWERED: order_event,
+    Announcement.ORDER_OVERDUE: order_event,
+    Announcement.ASSESSMENT_CONCLUDED: assessment_concluded,
+    Announcement.AGENCY_RED_LINE: agency_red_line,
+    Announcement.TEST: test_event,
+}
+
+
+def build(kind, **subjects) -> dict:
+    return BUILDERS[kind](**subjects)
