@@ -10,6 +10,8 @@ from webhooks.models import Subscription
 
 
 class SubscriptionForm(forms.ModelForm):
+    url = forms.URLField(label=_("URL"), max_length=500, assume_scheme="https", help_text=_(
+        "http:// or https://; only hosts the administrators allowed."))
     kinds = forms.MultipleChoiceField(label=_("Events"), choices=SUBSCRIBABLE,
                                       widget=forms.CheckboxSelectMultiple)
     new_secret = forms.CharField(
@@ -23,7 +25,6 @@ class SubscriptionForm(forms.ModelForm):
         model = Subscription
         fields = ["name", "url", "format", "kinds", "districts"]
         widgets = {"districts": forms.CheckboxSelectMultiple}
-        help_texts = {"url": _("http:// or https://; only hosts the administrators allowed.")}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -37,7 +37,11 @@ def backoff(attempts: int) -> timedelta:
 
 
 def claim(delivery_id: int, now) -> bool:
-    return bool(Delivery.objects.due(now).filter(pk=delivery_id, subscription__active=True).update(
+    """Take the delivery if it is due and unclaimed. The UPDATE's conditions are on the
+    row itself only: PostgreSQL re-checks those after waiting for a concurrent claim, but
+    not a join's (Django writes one as ``id IN (subquery)``, read before the wait), which
+    let two workers both claim it."""
+    return bool(Delivery.objects.due(now).filter(pk=delivery_id).update(
         claimed_until=now + CLAIM, attempts=F("attempts") + 1, last_attempt_at=now))
 
 
@@ -45,6 +49,8 @@ def claim(delivery_id: int, now) -> bool:
 def deliver(delivery_id: int) -> str:
     """Attempt one delivery if it is due and nobody else holds it."""
     now = timezone.now()
+    if not Subscription.objects.filter(deliveries=delivery_id, active=True).exists():
+        return "subscription off"
     if not claim(delivery_id, now):
         return "not due or claimed"
     delivery = Delivery.objects.select_related("event", "subscription").get(pk=delivery_id)
