@@ -18,9 +18,11 @@ from assessments import actions as assessment_actions
 from cases import actions
 from cases.choices import JobKind, JobState, SupervisionLevel, Transition
 from cases.models import Job
-from riskdesk.choices import NoticeKind
+from riskdesk.choices import Announcement, NoticeKind
 from riskdesk.notify import notify
 from tests.cases.test_attachments import PDF, docx_bytes
+from webhooks.emit import create_event
+from webhooks.models import Subscription
 
 
 @pytest.fixture
@@ -48,9 +50,14 @@ def world(case, owner, district_supervisor, recorded, agency, settings, tmp_path
               result_name="cases.csv")
     job.result.save("cases.csv", ContentFile(b"reference\n"), save=False)
     job.save()
+    webhook = Subscription.objects.create(
+        owner=district_supervisor, name="Kundulun robot", url="http://127.0.0.1:9/hook",
+        kinds=[Announcement.CASE_REGISTERED], secret="a-secret-of-the-world-0123456789")
+    create_event(Announcement.TEST, [webhook])
     return SimpleNamespace(case=case, attachment=attachment, order=order, extension=extension,
                            decision=recorded.decision, assessment=recorded, agency=agency,
-                           document=document, notice=notice, job=job)
+                           document=document, notice=notice, job=job, webhook=webhook,
+                           delivery=webhook.deliveries.get())
 
 
 def route_values(world) -> dict[str, dict[str, object]]:
@@ -68,6 +75,7 @@ def route_values(world) -> dict[str, dict[str, object]]:
         "agencies:": {"pk": world.agency.pk, "doc": world.document.pk,
                       "step": "suspend"},  # a step, not an object
         "notification_read": {"pk": world.notice.pk},
+        "webhooks:": {"pk": world.webhook.pk, "delivery": world.delivery.pk},
     }
 
 
