@@ -11,7 +11,8 @@ from webhooks.models import Subscription
 
 class SubscriptionForm(forms.ModelForm):
     url = forms.URLField(label=_("URL"), max_length=500, assume_scheme="https", help_text=_(
-        "http:// or https://; only hosts the administrators allowed."))
+        "<code>http://</code> or <code>https://</code>; only hosts the administrators "
+        "allowed."))
     kinds = forms.MultipleChoiceField(label=_("Events"), choices=SUBSCRIBABLE,
                                       widget=forms.CheckboxSelectMultiple)
     new_secret = forms.CharField(
