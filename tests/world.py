@@ -14,6 +14,7 @@ from django.apps import apps
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from api import tokens
 from assessments import actions as assessment_actions
 from cases import actions
 from cases.choices import JobKind, JobState, SupervisionLevel, Transition
@@ -26,7 +27,8 @@ from tests.cases.test_attachments import PDF, docx_bytes
 @pytest.fixture
 def world(case, owner, district_supervisor, recorded, agency, settings, tmp_path):
     """A case with an attachment, a supervision order with an extension request, a
-    decision with its assessment and report, an agency document, and a notice."""
+    decision with its assessment and report, an agency document, a notice and an API
+    token of the owner."""
     settings.MEDIA_ROOT = tmp_path
     attachment = actions.add_attachment(user=owner, case=case,
                                         upload=SimpleUploadedFile("report.pdf", PDF))
@@ -48,7 +50,9 @@ def world(case, owner, district_supervisor, recorded, agency, settings, tmp_path
               result_name="cases.csv")
     job.result.save("cases.csv", ContentFile(b"reference\n"), save=False)
     job.save()
-    return SimpleNamespace(case=case, attachment=attachment, order=order, extension=extension,
+    token, _key = tokens.issue(owner, name="12345 hotline")
+    return SimpleNamespace(token=token, case=case, attachment=attachment, order=order,
+                           extension=extension,
                            decision=recorded.decision, assessment=recorded, agency=agency,
                            document=document, notice=notice, job=job)
 
@@ -68,6 +72,8 @@ def route_values(world) -> dict[str, dict[str, object]]:
         "agencies:": {"pk": world.agency.pk, "doc": world.document.pk,
                       "step": "suspend"},  # a step, not an object
         "notification_read": {"pk": world.notice.pk},
+        "api:": {"reference": world.case.reference},
+        "api_tokens:": {"pk": world.token.pk},
     }
 
 
