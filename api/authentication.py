@@ -56,3 +56,8 @@ class SessionAuthentication(authentication.SessionAuthentication):
         if result is not None and owed_step(request._request):
             raise SecondFactorOwed()
         return result
+
+    def enforce_csrf(self, request):
+        # Django's request: it reads a form's token without DRF's parsers, which take JSON
+        # only (a forged form post is then a 403, not a 415).
+        super().enforce_csrf(request._request)

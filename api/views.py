@@ -5,6 +5,7 @@ with its user's role and districts, and a case out of scope is a 404.
 """
 
 from django.contrib.auth.decorators import login_not_required
+from django.db.transaction import non_atomic_requests
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework import mixins, viewsets
@@ -30,10 +31,14 @@ class ApiView:
     from the sign-in redirect (``LoginRequiredMiddleware``), and checked for the second
     factor by ``api.authentication.SessionAuthentication`` rather than redirected to it."""
 
+    reads_only = False  # True: no transaction around it (BEGIN/COMMIT), as the list pages
+
     @classmethod
     def as_view(cls, *args, **kwargs):
         view = super().as_view(*args, **kwargs)
         view.second_factor_checked_in_view = True
+        if cls.reads_only:
+            view = non_atomic_requests(view)
         return login_not_required(view)
 
 
@@ -48,6 +53,7 @@ class ApiView:
                                                           **NOT_FOUND}),
 )
 class CaseViewSet(ApiView, viewsets.ReadOnlyModelViewSet):
+    reads_only = True
     serializer_class = CaseSerializer
     filter_backends = [ScopedFilterBackend]
     filterset_class = ApiCaseFilterSet
@@ -64,6 +70,7 @@ class CaseViewSet(ApiView, viewsets.ReadOnlyModelViewSet):
         many=True), **ERRORS}),
 )
 class DistrictViewSet(ApiView, mixins.ListModelMixin, viewsets.GenericViewSet):
+    reads_only = True
     serializer_class = DistrictSerializer
 
     def get_queryset(self):
@@ -75,6 +82,7 @@ class DistrictViewSet(ApiView, mixins.ListModelMixin, viewsets.GenericViewSet):
         many=True), **ERRORS}),
 )
 class CategoryViewSet(ApiView, mixins.ListModelMixin, viewsets.GenericViewSet):
+    reads_only = True
     serializer_class = CategorySerializer
     queryset = Category.objects.all()
 
