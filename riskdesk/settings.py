@@ -6,6 +6,7 @@ The defaults run with no service at all (SQLite and Celery's filesystem broker u
 missing ``SECRET_KEY`` or ``ALLOWED_HOSTS`` stops start-up.
 """
 
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -56,11 +57,15 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "django_cas_ng",  # the CAS session tickets, for the CAS server's single sign-out
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's own files, served as static files
     "riskdesk",
     "cases",
     "assessments",
     "reports",
     "webhooks",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -347,6 +352,19 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 2_000, minimum=300)},
     }
 }
+# The API's request counts (api.throttling): in Redis when there is one (the broker's, unless
+# API_THROTTLE_REDIS_URL names another), so the limit holds on every node; in this
+# process's memory only under make run, with no service at all.
+API_THROTTLE_REDIS_URL = env_str("API_THROTTLE_REDIS_URL") or (
+    CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else None
+)
+CACHES["api_throttle"] = (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+     "LOCATION": API_THROTTLE_REDIS_URL, "KEY_PREFIX": "riskdesk:api-throttle"}
+    if API_THROTTLE_REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+          "LOCATION": "api-throttle"}
+)
 # The dashboard's figures are kept this long per user and selection (0: always live);
 # never more than 5 minutes, and the page says how old they are.
 DASHBOARD_CACHE_SECONDS = min(env_int("DASHBOARD_CACHE_SECONDS", 120, minimum=0), 300)
@@ -411,6 +429,48 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 SILENCED_SYSTEM_CHECKS = env_list("SILENCED_SYSTEM_CHECKS")
+
+# The REST API under /api/v1/ (api/, README "Integrations"): personal tokens or the browser's
+# session, JSON only, pages through a cursor, API_THROTTLE_RATE requests per token (or
+# session user) and period: second, minute, hour or day.
+API_THROTTLE_RATE = env_str("API_THROTTLE_RATE", "600/minute")
+if not re.fullmatch(r"[1-9]\d*/(second|minute|hour|day)", API_THROTTLE_RATE):
+    raise ImproperlyConfigured(
+        f"API_THROTTLE_RATE={API_THROTTLE_RATE!r}: write a number of requests per second, "
+        "minute, hour or day, e.g. 600/minute."
+    )
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.TokenAuthentication",  # first: its 401 names the Bearer scheme
+        "api.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "api.permissions.TokenScopeAllows",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.KeysetPagination",
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "RiskDesk API",
+    "DESCRIPTION": "Risk cases, districts and categories of the user a token belongs to, "
+                   "with their scope. See the README, \"Integrations\".",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "cases.choices.Status",
+        "RiskLevelEnum": "cases.choices.RiskLevel",
+        "SourceEnum": "cases.choices.Source",
+    },
+}
 
 # The public agency application form accepts this many applications per address an hour.
 AGENCY_APPLICATIONS_PER_HOUR = env_int("AGENCY_APPLICATIONS_PER_HOUR", 5, minimum=1)

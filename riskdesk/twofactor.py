@@ -130,6 +130,11 @@ class SecondFactorMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
+        if getattr(view_func, "second_factor_checked_in_view", False):
+            # The REST API: a token request has no session to owe anything, and the API's
+            # session authentication refuses a session that owes its step with a 403 in
+            # JSON (api.authentication.SessionAuthentication), never a redirect.
+            return None
         step = owed_step(request)
         if step is None:
             return None

@@ -28,6 +28,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("accounts/two-factor/", include(twofactor_views)),
+    path("accounts/api-tokens/", include("api.urls_tokens")),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
     path("notifications/read-all/", views.notification_read_all, name="notifications_read_all"),
@@ -37,6 +38,7 @@ urlpatterns = [
     path("supervision/", include("cases.urls_supervision")),
     path("", include("assessments.urls")),  # decisions/, agencies/, trainings/
     path("integrations/webhooks/", include("webhooks.urls")),
+    path("api/", include("api.urls")),  # the REST API, v1 (README "Integrations")
     path("admin/", admin.site.urls),
 ]
 

@@ -14,6 +14,7 @@ from django.apps import apps
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from api import tokens
 from assessments import actions as assessment_actions
 from cases import actions
 from cases.choices import JobKind, JobState, SupervisionLevel, Transition
@@ -28,7 +29,8 @@ from webhooks.models import Subscription
 @pytest.fixture
 def world(case, owner, district_supervisor, recorded, agency, settings, tmp_path):
     """A case with an attachment, a supervision order with an extension request, a
-    decision with its assessment and report, an agency document, and a notice."""
+    decision with its assessment and report, an agency document, a notice and an API
+    token of the owner."""
     settings.MEDIA_ROOT = tmp_path
     attachment = actions.add_attachment(user=owner, case=case,
                                         upload=SimpleUploadedFile("report.pdf", PDF))
@@ -54,8 +56,10 @@ def world(case, owner, district_supervisor, recorded, agency, settings, tmp_path
         owner=district_supervisor, name="Kundulun robot", url="http://127.0.0.1:9/hook",
         kinds=[Announcement.CASE_REGISTERED], secret="a-secret-of-the-world-0123456789")
     create_event(Announcement.TEST, [webhook])
-    return SimpleNamespace(case=case, attachment=attachment, order=order, extension=extension,
-                           decision=recorded.decision, assessment=recorded, agency=agency,
+    token, _key = tokens.issue(owner, name="12345 hotline")
+    return SimpleNamespace(token=token, case=case, attachment=attachment, order=order,
+                           extension=extension, decision=recorded.decision,
+                           assessment=recorded, agency=agency,
                            document=document, notice=notice, job=job, webhook=webhook,
                            delivery=webhook.deliveries.get())
 
@@ -76,6 +80,8 @@ def route_values(world) -> dict[str, dict[str, object]]:
                       "step": "suspend"},  # a step, not an object
         "notification_read": {"pk": world.notice.pk},
         "webhooks:": {"pk": world.webhook.pk, "delivery": world.delivery.pk},
+        "api:": {"reference": world.case.reference},
+        "api_tokens:": {"pk": world.token.pk},
     }
 
 

@@ -1,0 +1,29 @@
+import pytest
+from django.core.cache import caches
+from django.test import Client
+
+from api import tokens
+from api.throttling import CACHE
+from tests.assessments.conftest import agency, assessor  # noqa: F401
+from tests.cases.conftest import case, categories, foreign_case, make_case  # noqa: F401
+
+
+def forget_requests(*idents):
+    """Request counts (api.throttling) live in Redis on CI, and ids come back with each
+    new test database: a test starts with none counted for its tokens and users."""
+    caches[CACHE].delete_many([f"throttle_api_{ident}" for ident in idents])
+
+
+@pytest.fixture
+def api_for(db):
+    """A client whose every request carries a new token of ``user`` (``read_only``,
+    ``expires_days`` as for ``api.tokens.issue``); its row is ``client.token``."""
+
+    def make(user, **options):
+        token, key = tokens.issue(user, name="test", **options)
+        forget_requests(f"token-{token.pk}", f"user-{user.pk}")
+        client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+        client.token, client.key = token, key
+        return client
+
+    return make
