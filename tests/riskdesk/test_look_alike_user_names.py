@@ -44,9 +44,11 @@ def test_adduser_still_updates_the_same_user_by_its_exact_name(owner):
     assert "Updated owner.staff" in output
 
 
-INLINE = {  # the membership inline's management form, no membership
+INLINE = {  # the inlines' management forms: no membership, no single sign-on identity
     "membership-TOTAL_FORMS": "0", "membership-INITIAL_FORMS": "0",
     "membership-MIN_NUM_FORMS": "0", "membership-MAX_NUM_FORMS": "1",
+    "external_identities-TOTAL_FORMS": "0", "external_identities-INITIAL_FORMS": "0",
+    "external_identities-MIN_NUM_FORMS": "0", "external_identities-MAX_NUM_FORMS": "0",
 }
 
 

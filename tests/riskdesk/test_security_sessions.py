@@ -103,6 +103,9 @@ def test_deactivating_a_user_in_the_admin_ends_their_sessions(owner, admin_user)
         "membership-0-id": owner.membership.pk, "membership-0-user": owner.pk,
         "membership-0-role": "staff",
         "membership-0-districts": [d.pk for d in owner.membership.districts.all()],
+        # the single sign-on identities shown on the page (none: a local user)
+        "external_identities-TOTAL_FORMS": "0", "external_identities-INITIAL_FORMS": "0",
+        "external_identities-MIN_NUM_FORMS": "0", "external_identities-MAX_NUM_FORMS": "0",
     })
     data.pop("is_active")
     response = admin.post(reverse("admin:auth_user_change", args=[owner.pk]), data)
