@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from api.choices import TokenScope
+from cases.forms import DETAILS_FORMS, CaseForm
 
 MAX_DAYS = 3650
 
@@ -25,3 +26,51 @@ class TokenForm(forms.Form):
         if not name:
             raise forms.ValidationError(_("Give the token a name."), code="required")
         return name
+
+
+class ApiCaseForm(CaseForm):
+    """The page's case form, as it is (its fields, clean methods and the model's
+    validation), taking the category and district by code and the owner by user name."""
+
+    BY = {"category": "code", "district": "code", "owner": "username"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, key in self.BY.items():
+            self.fields[name].to_field_name = key
+            initial = self.initial.get(name)
+            if self.fields[name].disabled and initial is not None:
+                # the staff's own district: given as the row, whatever the lookup key
+                self.initial[name] = self.fields[name].queryset.model.objects.filter(
+                    pk=initial).first()
+
+
+def case_form_data(data, case=None):
+    """The form data of a JSON body: the case's current values first (for a PATCH),
+    then the body's; each kind's details (``real_estate``: {...}) under the details
+    form's prefix (``re-project_name``)."""
+    values = {}
+    if case is not None:
+        for name in ApiCaseForm.Meta.fields:
+            value = getattr(case, name)
+            if name in ApiCaseForm.BY:
+                value = getattr(value, ApiCaseForm.BY[name]) if value is not None else ""
+            elif name in CaseForm.PERSONAL:
+                value = ""  # empty keeps the stored number
+            values[name] = "" if value is None else value
+        for form_class, related_name, prefix in DETAILS_FORMS.values():
+            details = getattr(case, related_name, None)
+            if details is not None:
+                values.update({f"{prefix}-{field}": getattr(details, field)
+                               for field in form_class.Meta.fields})
+    for name, value in data.items():
+        if name in DETAILS_PREFIXES and isinstance(value, dict):
+            values.update({f"{DETAILS_PREFIXES[name]}-{field}": item
+                           for field, item in value.items()})
+        else:
+            values[name] = value
+    return values
+
+
+DETAILS_PREFIXES = {related_name: prefix for _form, related_name, prefix
+                    in DETAILS_FORMS.values()}

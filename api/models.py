@@ -4,7 +4,10 @@ Only the SHA-256 of a token is stored; the token itself is shown once, when it i
 (``api.tokens.issue``). A revoked token keeps its row (``revoked_at``): nothing is deleted.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -79,3 +82,58 @@ class ApiToken(models.Model):
     def is_usable(self, now=None) -> bool:
         now = now or timezone.now()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class IdempotencyKeyQuerySet(models.QuerySet):
+    def expired(self, now=None):
+        return self.filter(created_at__lte=(now or timezone.now()) - IDEMPOTENCY_TTL)
+
+
+IDEMPOTENCY_TTL = timedelta(hours=24)
+
+
+class IdempotencyKey(models.Model):
+    """A POST of the API sent with an ``Idempotency-Key`` header, and its answer: the same
+    key with the same request within 24 h gets the stored answer again, and changes
+    nothing (``api.idempotency``). Only successful answers are kept: a refused request
+    changed nothing, so its retry is simply checked again."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+        verbose_name=_("user"),
+    )
+    token = models.ForeignKey(
+        ApiToken, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("token"),
+    )
+    key = models.CharField(_("key"), max_length=255)
+    method = models.CharField(_("method"), max_length=10)
+    path = models.CharField(_("path"), max_length=500)
+    # sha256 hex digest of the request's body: a reused key with another body is refused
+    body_hash = models.CharField(_("body hash"), max_length=64)
+    response_status = models.PositiveSmallIntegerField(_("response status"), null=True)
+    response_body = models.JSONField(_("response body"), null=True, encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+
+    objects = IdempotencyKeyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [
+            # claims the key: a second request with it waits for the first, then replays
+            models.UniqueConstraint(name="%(app_label)s_%(class)s_unique_user_key",
+                                    fields=["user", "key"]),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_body_hash_is_sha256",
+                condition=Q(body_hash__regex=r"^[0-9a-f]{64}$"),
+            ),
+        ]
+        indexes = [
+            # expired(): the keys older than 24 h, cleared away
+            models.Index(name="api_idempotencykey_created", fields=["created_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.method} {self.path} {self.key}"

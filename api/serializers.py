@@ -19,6 +19,7 @@ from cases.choices import (
     Source,
     Status,
     SupervisionLevel,
+    Transition,
 )
 from cases.models import Case, Category, MassVictimDetails, RealEstateDetails, WageArrearsDetails
 from riskdesk.models import District
@@ -140,3 +141,87 @@ class CaseSerializer(serializers.ModelSerializer):
 
     def get_registered_on(self, case) -> date:
         return timezone.localdate(case.created_at)
+
+
+# ---------------------------------------------------------------- what a write sends
+# These describe the request bodies in the schema. The input itself is checked by the
+# page's forms and the actions (api.forms.ApiCaseForm, cases.actions), not here.
+class RealEstateInputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RealEstateDetails
+        fields = ["project_name", "developer", "households_affected", "households_delivered",
+                  "stalled_since", "stage"]
+
+
+class WageArrearsInputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = WageArrearsDetails
+        fields = ["employer", "project", "petition_number"]
+
+
+class MassVictimInputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MassVictimDetails
+        fields = ["scheme_type", "police_case_number", "judicial_stage"]
+
+
+def input_details(serializer_class, kind):
+    return serializer_class(required=False, help_text=f"The details of a {kind} case; "
+                                                      "ignored for a case of another kind.")
+
+
+def input_money(help_text):
+    return serializers.DecimalField(max_digits=16, decimal_places=2, required=False,
+                                    help_text=f"{help_text} {YUAN} Default 0.")
+
+
+class CaseInputSerializer(serializers.ModelSerializer):
+    category = serializers.CharField(help_text="The category's code (GET /api/v1/categories/).")
+    district = serializers.CharField(
+        required=False, help_text="The district's code (GET /api/v1/districts/). Staff "
+                                  "always register in their own district: theirs is used.")
+    owner = serializers.CharField(
+        required=False, help_text="The user name of the staff member or supervisor of the "
+                                  "district in charge; on registering, you by default.")
+    contact_id_number = serializers.CharField(
+        required=False, allow_blank=True, max_length=40,
+        help_text="The contact's resident ID number, whole; shown back only masked.")
+    contact_phone = serializers.CharField(
+        required=False, allow_blank=True, max_length=40,
+        help_text="The contact's phone number; shown back only masked.")
+    source_reference = serializers.CharField(
+        required=False, allow_blank=True, max_length=64,
+        help_text="Your system's identifier of the case (the hotline's ticket number). A "
+                  "second POST with one the district already has returns that case with "
+                  "200 and changes nothing. Set on registering only.")
+    amount_involved = input_money("The amount involved.")
+    amount_recovered = input_money("The amount recovered so far.")
+    real_estate = input_details(RealEstateInputSerializer, "real-estate")
+    wage_arrears = input_details(WageArrearsInputSerializer, "wage-arrears")
+    mass_victim = input_details(MassVictimInputSerializer, "mass-victim")
+
+    class Meta:
+        model = Case
+        fields = [
+            "title", "description", "category", "district", "address", "risk_level", "source",
+            "source_reference", "responsible_unit", "lead_official", "contact_name",
+            "contact_id_number", "contact_phone", "owner", "target_date", "people_affected",
+            "people_helped", "amount_involved", "amount_recovered",
+            "real_estate", "wage_arrears", "mass_victim",
+        ]
+        extra_kwargs = {"people_affected": {"required": False},
+                        "people_helped": {"required": False}}
+
+
+class CaseUpdateSerializer(CaseInputSerializer):
+    class Meta(CaseInputSerializer.Meta):
+        fields = [name for name in CaseInputSerializer.Meta.fields
+                  if name != "source_reference"]
+
+
+class TransitionSerializer(serializers.Serializer):
+    name = serializers.ChoiceField(choices=Transition.choices,
+                                   help_text="The step: which ones a case takes depends on "
+                                             "its status and your role.")
+    note = serializers.CharField(allow_blank=True, required=False, default="",
+                                 help_text="Why: every status change needs a note.")

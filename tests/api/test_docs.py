@@ -52,3 +52,13 @@ def test_the_docs_page_sends_an_anonymous_visitor_to_sign_in(db):
     response = Client().get("/api/v1/docs/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_the_schema_states_the_writes(api_for, owner):
+    paths = api_for(owner).get("/api/v1/schema/?format=json").json()["paths"]
+    create = paths["/api/v1/cases/"]["post"]
+    assert {"200", "201", "400", "403", "422"} <= set(create["responses"])
+    assert "Idempotency-Key" in [parameter["name"] for parameter in create["parameters"]]
+    step = paths["/api/v1/cases/{reference}/transitions/"]["post"]
+    assert {"200", "400", "403", "404"} <= set(step["responses"])
+    assert "patch" in paths["/api/v1/cases/{reference}/"]

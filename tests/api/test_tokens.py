@@ -75,9 +75,10 @@ def test_a_read_only_token_is_refused_on_post_with_a_message(api_for, owner):
 
 
 def test_a_read_write_token_is_not_refused_for_its_scope(api_for, owner):
-    # nothing is writable in this slice yet: the method is not allowed, not forbidden
+    # an empty case is refused for its fields, not for the token's scope
     response = api_for(owner).post(CASES, {}, content_type="application/json")
-    assert response.status_code == 405
+    assert response.status_code == 400
+    assert "title" in response.json()
 
 
 def test_anonymous_requests_get_401_json_not_a_redirect(db):
