@@ -458,8 +458,10 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "RiskDesk API",
-    "DESCRIPTION": "Risk cases, districts and categories of the user a token belongs to, "
-                   "with their scope. See the README, \"Integrations\".",
+    "DESCRIPTION": "Risk cases (read, registered, edited and moved along the workflow), "
+                   "districts and categories of the user a token belongs to, with their "
+                   "scope. Every POST takes an Idempotency-Key header, kept 24 h. See the "
+                   "README, \"Integrations\".",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],

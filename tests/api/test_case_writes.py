@@ -99,7 +99,9 @@ def test_bad_details_are_keyed_under_their_kind(api_for, owner, categories):
 
 @pytest.mark.parametrize("body", [[], "text", {"source_reference": ["x"]},
                                   {**HOTLINE, "title": {"a": 1}, "people_affected": [1]},
-                                  {**HOTLINE, "target_date": "not a date", "owner": 5}])
+                                  {**HOTLINE, "target_date": "not a date", "owner": 5},
+                                  {**HOTLINE, "people_affected": 10**20, "amount_involved": "1e30",
+                                   "owner": {"a": 1}, "category": [1], "wage_arrears": "x"}])
 def test_odd_bodies_are_refused_not_a_500(api_for, owner, categories, body):
     response = post(api_for(owner), CASES, body)
     assert response.status_code == 400, response.content
