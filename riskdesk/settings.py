@@ -384,6 +384,9 @@ CELERY_BEAT_SCHEDULE = {
     },
     "expire-agencies": {"task": "assessments.tasks.expire_agencies", "schedule": crontab(minute=0)},
     "send-due-webhooks": {"task": "webhooks.tasks.send_due_webhooks", "schedule": SWEEP_SECONDS},
+    "forget-idempotency-keys": {
+        "task": "api.tasks.forget_idempotency_keys", "schedule": crontab(minute=15),
+    },
     "send-pending-emails": {
         "task": "riskdesk.tasks.send_pending_emails", "schedule": crontab(minute="*/15"),
     },

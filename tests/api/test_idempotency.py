@@ -6,9 +6,11 @@ from datetime import timedelta
 import pytest
 from django.db import connections
 from django.test import Client
+from django.utils import timezone
 
 from api import tokens
 from api.models import IdempotencyKey
+from api.tasks import forget_idempotency_keys
 from cases.models import Case, CaseEvent
 from tests.api.conftest import forget_requests
 from tests.api.test_case_writes import CASES, HOTLINE, post
@@ -118,3 +120,14 @@ def test_the_same_key_twice_at_once_makes_one_case(owner, categories):
     headers = {"HTTP_IDEMPOTENCY_KEY": "call-at-once"}
     assert at_once(owner, [(body, headers), (body, headers)]) == [201, 201]
     assert Case.objects.count() == 1 and IdempotencyKey.objects.count() == 1
+
+
+def test_the_hourly_sweep_forgets_keys_older_than_24_hours(api_for, owner, categories):
+    client = api_for(owner)
+    body = {k: v for k, v in HOTLINE.items() if k != "source_reference"}
+    keyed(client, body, "old")
+    keyed(client, body, "new")
+    IdempotencyKey.objects.filter(key="old").update(
+        created_at=timezone.now() - timedelta(hours=25))
+    assert forget_idempotency_keys() == 1
+    assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["new"]
