@@ -361,7 +361,7 @@ def test_long_keys_stay_distinct(owner):
 
 
 # ---------------------------------------------------------------- concurrency (PostgreSQL)
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_workers_sending_the_same_email_at_once_send_it_once(owner, monkeypatch):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL's row locks (run under .ci/run)")
