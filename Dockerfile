@@ -57,6 +57,8 @@ COPY riskdesk/ riskdesk/
 COPY cases/ cases/
 COPY assessments/ assessments/
 COPY reports/ reports/
+COPY webhooks/ webhooks/
+COPY api/ api/
 # pip reads PIP_INDEX_URL (the build argument) from the environment.
 RUN pip install --no-cache-dir . \
  && rm -rf build ./*.egg-info
@@ -70,7 +72,7 @@ COPY locale/ locale/
 # exist only for this one command. The code stays owned by root; the var dir (beat
 # schedule, media, static) is the app's, so that web can collect the static files again
 # into its volume at start (docker-compose.yml).
-RUN python -m compileall -q riskdesk cases assessments reports \
+RUN python -m compileall -q riskdesk cases assessments reports webhooks api \
  && mkdir -p /var/lib/riskdesk/media /var/lib/riskdesk/static \
  && SECRET_KEY=build-only ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput -v0 \
  && chown -R riskdesk:riskdesk /var/lib/riskdesk
