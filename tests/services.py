@@ -86,3 +86,16 @@ def stop(process: subprocess.Popen):
     process.terminate()
     process.wait(timeout=10)
     process.log.close()
+
+
+# ---------------------------------------------------------------- what a sign-in left
+def signed_in_user(web):
+    """The user the test client's session is signed in as, or None."""
+    from django.contrib.auth import get_user_model
+
+    user_id = web.session.get("_auth_user_id")
+    return get_user_model().objects.get(pk=user_id) if user_id else None
+
+
+def district_codes(user):
+    return sorted(d.code for d in user.membership.districts.all())

@@ -10,17 +10,9 @@ from riskdesk.choices import AuditAction
 from riskdesk.models import AuditEntry, ExternalIdentity
 from riskdesk.signin import SECOND_FACTOR_BY_PROVIDER
 from tests.cas.conftest import HOST, CASBrowser, sign_in, start_sign_in
+from tests.services import district_codes, signed_in_user
 
 User = get_user_model()
-
-
-def signed_in_user(web):
-    user_id = web.session.get("_auth_user_id")
-    return User.objects.get(pk=user_id) if user_id else None
-
-
-def districts_of(user):
-    return sorted(d.code for d in user.membership.districts.all())
 
 
 def test_a_staff_member_signs_in_with_the_district_of_the_attributes(cas, web, district):
@@ -35,7 +27,7 @@ def test_a_staff_member_signs_in_with_the_district_of_the_attributes(cas, web, d
     user = signed_in_user(web)
     assert user.username == "wang.fang" and user.email == "wang.fang@cas.test"
     assert not user.has_usable_password()
-    assert user.membership.role == "staff" and districts_of(user) == ["kundulun"]
+    assert user.membership.role == "staff" and district_codes(user) == ["kundulun"]
     identity = ExternalIdentity.objects.get(user=user)
     assert identity.issuer == cas.url and identity.subject == "wang.fang"
     entry = AuditEntry.objects.filter(action=AuditAction.SIGN_IN).get()
@@ -57,7 +49,7 @@ def test_a_supervisor_signs_in_with_the_districts_of_the_attributes(
     assert response.status_code == 302 and response["Location"] == "/cases/"
     user = signed_in_user(web)
     assert user.membership.role == "supervisor"
-    assert districts_of(user) == ["kundulun", "qingshan"]
+    assert district_codes(user) == ["kundulun", "qingshan"]
 
 
 def test_an_unknown_district_is_refused_leaving_no_user_and_no_session(cas, web, district):
@@ -113,7 +105,7 @@ def test_districts_taken_away_at_the_cas_server_are_gone_at_the_next_sign_in(
     # then he is the same user, with Kundulun only
     user = signed_in_user(again)
     assert user.pk == first.pk and ExternalIdentity.objects.count() == 1
-    assert districts_of(user) == ["kundulun"]
+    assert district_codes(user) == ["kundulun"]
 
 
 def test_sign_out_ends_the_cas_session_too(cas, web, district):

@@ -26,17 +26,9 @@ from riskdesk.choices import AuditAction
 from riskdesk.models import AuditEntry, ExternalIdentity
 from tests.factories import PASSWORD, make_user
 from tests.oidc.conftest import CALLBACK, HOST, PlatformBrowser, free_port, sign_on, start_sign_on
+from tests.services import district_codes, signed_in_user
 
 User = get_user_model()
-
-
-def signed_in_user(web):
-    user_id = web.session.get("_auth_user_id")
-    return User.objects.get(pk=user_id) if user_id else None
-
-
-def district_codes(user):
-    return sorted(d.code for d in user.membership.districts.all())
 
 
 def refused_page(web, response):
