@@ -15,6 +15,8 @@ import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -22,6 +24,7 @@ from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.utils import timezone
 
+from api import tokens
 from cases.choices import JobState, RiskLevel, Status
 from cases.jobs import run_job
 from cases.models import Case, Category, Job
@@ -115,6 +118,9 @@ def time_scenario(scenario: Scenario, *, repeat: int) -> Timing:
                 raise Rollback  # every run sees the same data
         else:
             elapsed, queries, status = _once(client, scenario, user)
+        if scenario.run is None and 300 <= status < 400:  # not the page: somewhere else
+            timing.skipped = f"{scenario.url} redirects to {_location(client, scenario)}."
+            return timing
         if status == 404 and scenario.run is None:
             timing.skipped = f"{scenario.url} answers 404 (not built yet); skipped."
             return timing
@@ -127,20 +133,83 @@ def time_scenario(scenario: Scenario, *, repeat: int) -> Timing:
     return timing
 
 
-def side_by_side(first: Scenario, second: Scenario, *, repeat: int) -> tuple[Timing, Timing]:
+def _location(client, scenario) -> str:
+    return client.get(scenario.url).get("Location", "?")
+
+
+def side_by_side(first: Scenario, second: Scenario, *, repeat: int,
+                 label: str = "in turns") -> tuple[Timing, Timing]:
     """Time two pages in turns (A, B, A, B, ...) so both see the same background load:
     on a shared machine a minute's difference in load matters more than the pages do."""
     pair = []
     for scenario in (first, second):
         client = Client()
-        client.force_login(get_user_model().objects.get(username=scenario.user))
-        client.get(scenario.url)  # warm-up
-        pair.append((scenario, client, Timing(f"{scenario.name} (in turns)", note=scenario.note)))
+        user = get_user_model().objects.get(username=scenario.user)
+        client.force_login(user)
+        _once(client, scenario, user)  # warm-up
+        pair.append((scenario, client, user,
+                     Timing(f"{scenario.name} ({label})", note=scenario.note)))
     for _number in range(repeat):
-        for scenario, client, timing in pair:
-            elapsed, timing.queries, timing.status = _once(client, scenario, None)
+        for scenario, client, user, timing in pair:
+            elapsed, timing.queries, timing.status = _once(client, scenario, user)
             timing.runs.append(elapsed)
-    return pair[0][2], pair[1][2]
+    return pair[0][3], pair[1][3]
+
+
+# ---------------------------------------------------------------- the API, with a token
+def _token_client(user, kept={}):  # noqa: B006 (one token per user for the whole run)
+    if user.pk not in kept:
+        _row, key = tokens.issue(user, name="bench")
+        kept[user.pk] = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    return kept[user.pk]
+
+
+def api_get(url):
+    """A GET of the API as a system reads it: with a token of the scenario's user."""
+
+    def run(client, user):
+        response = _token_client(user).get(url)
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} answered {response.status_code}: {response.content[:300]}")
+        return response.status_code
+
+    return run
+
+
+def mark_changed(user, count: int) -> str:
+    """Touch ``count`` cases in ``user``'s scope (as edits would) after a moment; return that
+    moment as the ``updated_after`` a poller would send."""
+    since = timezone.now()
+    ids = list(Case.objects.for_user(user).order_by("pk").values_list("pk", flat=True)[:count])
+    # One statement, all at the same moment: the cursor's (updated_at, id) order must
+    # still read each once.
+    Case.objects.filter(pk__in=ids).update(updated_at=since + timedelta(seconds=1))
+    return since.isoformat()
+
+
+def api_sync(count: int, page_size: int = 500):
+    """A poller's sync: every case changed since its last run, page after page through
+    the cursor; fails unless each changed case came exactly once."""
+
+    def run(client, user):
+        api = _token_client(user)
+        if not hasattr(run, "since"):
+            run.since = mark_changed(user, count)
+        url = f"/api/v1/cases/?{urlencode({'updated_after': run.since, 'page_size': page_size})}"
+        seen = []
+        while url:
+            response = api.get(url)
+            if response.status_code != 200:
+                raise RuntimeError(f"The sync got {response.status_code}: {response.content[:300]}")
+            page = response.json()
+            seen += [row["reference"] for row in page["results"]]
+            url = page["next"]
+        if len(seen) != count or len(set(seen)) != count:
+            raise RuntimeError(f"The sync read {len(seen)} rows ({len(set(seen))} distinct), "
+                               f"not the {count} changed cases.")
+        return 200
+
+    return run
 
 
 # ---------------------------------------------------------------- work that is not one page
@@ -202,7 +271,9 @@ def scenarios(seeded, *, import_rows: int, extra: list[tuple[str, str]] = ()) ->
     city, district = seeded.city_user, seeded.district_user
     three = f"status={Status.IN_RESOLUTION}&risk_level={RiskLevel.MEDIUM}&category={category.pk}"
     staff_user = f"bench-{seeded.district_code}-staff1"
-    last_page = max(1, -(-Case.objects.count() // 25))  # 25 a page, the list's default
+    total = Case.objects.count()
+    last_page = max(1, -(-total // 25))  # 25 a page, the list's default
+    sync = min(10_000, total // 2)
     return [
         Scenario("case list", city, "/cases/"),
         Scenario("case list, 10 rows", city, "/cases/?per_page=10"),
@@ -217,6 +288,14 @@ def scenarios(seeded, *, import_rows: int, extra: list[tuple[str, str]] = ()) ->
                  note="the oldest cases: read from the other end of the order"),
         Scenario("admin changelist, 100 rows", seeded.admin_user, "/admin/cases/case/",
                  note="Django admin, same data, list_per_page=100"),
+        Scenario("API case list, 10 rows", city, run=api_get("/api/v1/cases/?page_size=10"),
+                 note="GET /api/v1/cases/ with a token"),
+        Scenario("API case list, 100 rows", city, run=api_get("/api/v1/cases/?page_size=100"),
+                 note="GET /api/v1/cases/ with a token"),
+        Scenario("API case list, 500 rows", city, run=api_get("/api/v1/cases/?page_size=500"),
+                 note="GET /api/v1/cases/ with a token, the largest page"),
+        Scenario(f"API sync, {sync:,} changed cases", city, run=api_sync(sync), repeat=3,
+                 note="updated_after, then the cursor's next links, 500 a page"),
         Scenario("case detail, 50 events", city, f"/cases/{seeded.detail_reference}/"),
         Scenario("dashboard, city", city, "/dashboard/"),
         Scenario("dashboard, one district", district, "/dashboard/"),

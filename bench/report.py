@@ -43,6 +43,22 @@ def checks(results) -> list[tuple[str, str, str, bool | None]]:
     out.append(("case list / admin changelist (median, 100 rows)",
                 f"{ours} / {admin} ms = {ratio}", "<= 0.5",
                 None if ratio is None else ratio <= 0.5))
+    api, html = (get("API case list, 100 rows (in turns with the API)", "median_ms"),
+                 get("case list, 100 rows (in turns with the API)", "median_ms"))
+    if api is None:  # not timed in turns (--only): the separate runs
+        api, html = get("API case list, 100 rows", "median_ms"), get("case list, 100 rows",
+                                                                     "median_ms")
+    ratio = round(api / html, 2) if api and html else None
+    out.append(("API list / HTML list (median, 100 rows)", f"{api} / {html} ms = {ratio}",
+                "<= 1", None if ratio is None else ratio <= 1))
+    q10, q500 = get("API case list, 10 rows", "queries"), get("API case list, 500 rows",
+                                                              "queries")
+    out.append(("API queries at 10 / 500 rows", f"{q10} / {q500}", "equal",
+                None if q10 is None else q10 == q500))
+    sync = next((row for name, row in rows.items() if name.startswith("API sync")), None)
+    if sync and not sync.get("skipped"):
+        out.append((sync["name"] + " (median)", f"{round(sync['median_ms'] / 1000, 2)} s, "
+                    f"{sync['queries']} queries", "no skip, no repeat", True))
     detail = get("case detail, 50 events")
     out.append(("case detail p95", f"{detail} ms", "<= 100 ms",
                 None if detail is None else detail <= 100))

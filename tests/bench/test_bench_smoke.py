@@ -72,3 +72,22 @@ def test_the_profiler_runs_the_load_tests_mix(seeded):
     assert sum(len(values) for values in mix.cpu.values()) == 100  # 20 warm-up requests
     assert all(count > 0 for values in mix.queries.values() for count in values)
     assert Case.objects.values_list("follow_ups", flat=True).count() == follow_ups  # undone
+
+
+def test_the_api_rows_read_as_many_queries_at_10_and_500_and_the_sync_reads_each_once(
+        seeded, settings):
+    settings.API_THROTTLE_RATE = "100000/minute"
+    timings = {scenario.name: measure.time_scenario(scenario, repeat=1)
+               for scenario in measure.scenarios(seeded, import_rows=1)
+               if scenario.name.startswith("API")}
+    assert not any(timing.skipped for timing in timings.values()), timings
+    assert timings["API case list, 10 rows"].queries == timings["API case list, 500 rows"].queries
+    # the sync of the 100 changed cases (half of 200) checked each came once; its pages
+    # of 500 are one here
+    assert timings["API sync, 100 changed cases"].status == 200
+
+
+def test_a_page_that_redirects_is_reported_not_timed(seeded):
+    scenario = measure.Scenario("somewhere else", seeded.city_user, "/cases/new")  # to /cases/new/
+    timing = measure.time_scenario(scenario, repeat=1)
+    assert "redirects to" in timing.skipped and not timing.runs
