@@ -384,6 +384,9 @@ CELERY_BEAT_SCHEDULE = {
     },
     "expire-agencies": {"task": "assessments.tasks.expire_agencies", "schedule": crontab(minute=0)},
     "send-due-webhooks": {"task": "webhooks.tasks.send_due_webhooks", "schedule": SWEEP_SECONDS},
+    "forget-old-webhook-events": {
+        "task": "webhooks.tasks.forget_old_events", "schedule": crontab(hour=3, minute=30),
+    },
     "forget-idempotency-keys": {
         "task": "api.tasks.forget_idempotency_keys", "schedule": crontab(minute=15),
     },
@@ -398,6 +401,8 @@ CELERY_BEAT_SCHEDULE = {
 # The hosts webhooks may be sent to: names (hooks.example.cn) or suffixes (.gov.cn), comma
 # separated. Empty: none, so nothing can make the server call into the intranet unasked.
 WEBHOOK_ALLOWED_HOSTS = env_list("WEBHOOK_ALLOWED_HOSTS", [])
+# Webhook events and their delivery log are kept this many days, then deleted each night.
+WEBHOOK_LOG_DAYS = env_int("WEBHOOK_LOG_DAYS", 90, minimum=2)
 # Reminders go out this many days before a follow-up or a supervision order is due.
 FOLLOW_UP_REMINDER_LEAD_DAYS = env_int("FOLLOW_UP_REMINDER_LEAD_DAYS", 2, minimum=0)
 ORDER_REMINDER_LEAD_DAYS = env_int("ORDER_REMINDER_LEAD_DAYS", 2, minimum=0)

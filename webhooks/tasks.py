@@ -6,22 +6,25 @@ marks it delivered, so it is never sent again; a worker killed mid-send leaves a
 that expires after ``CLAIM``, and the next sweep sends it again (a receiver may thus see
 an event twice only if the worker died after the receiver answered: the event ``id`` lets
 it tell). Failures wait 1 min, doubling, and stop 24 h after the event; a subscription
-failing for 24 h is switched off and its owner told in the inbox.
+failing for 24 h is switched off and its owner told in the inbox. Events and their
+delivery log are kept ``WEBHOOK_LOG_DAYS`` days once settled, then forgotten by a daily
+sweep (they are copies of what the cases' history keeps).
 """
 
 import logging
 from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from riskdesk.choices import NoticeKind
 from riskdesk.notify import notify
 from webhooks import transport
 from webhooks.choices import DeliveryStatus
-from webhooks.models import Delivery, Subscription
+from webhooks.models import Delivery, Event, Subscription
 
 log = logging.getLogger(__name__)
 
@@ -127,3 +130,19 @@ def send_due_webhooks() -> int:
     for pk in ids:
         deliver.delay(pk)
     return len(ids)
+
+
+@shared_task
+def forget_old_events() -> int:
+    """Delete the events older than ``WEBHOOK_LOG_DAYS`` days with nothing left to send,
+    and their delivery log (a sweep: late or twice, the same result). An event still
+    waiting for a delivery is kept whatever its age."""
+    cutoff = timezone.now() - timedelta(days=settings.WEBHOOK_LOG_DAYS)
+    waiting = Delivery.objects.filter(event=OuterRef("pk"), status=DeliveryStatus.PENDING)
+    old = Event.objects.filter(created_at__lt=cutoff).exclude(Exists(waiting))
+    count = old.count()
+    if count:
+        old.delete()
+        log.info("Forgot %s webhook events older than %s days, with their deliveries.",
+                 count, settings.WEBHOOK_LOG_DAYS)
+    return count
