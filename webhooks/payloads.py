@@ -1,9 +1,16 @@
 """The ``object`` of each kind of event: one small function per kind.
 
-Personal data goes out masked (the models' ``*_masked`` properties), never revealed.
-These are stand-ins: once the REST API (issue 20) has its serializers, each function
-should return what the API shows for the object, so a receiver sees one shape.
+A case is what ``GET /api/v1/cases/{reference}/`` shows of it (``api.serializers``), so a
+receiver that also reads the API sees one shape; its labels are in the site's language
+(``LANGUAGE_CODE``), whoever made the change. Personal data goes out masked, never
+revealed.
 """
+
+import json
+
+from django.conf import settings
+from django.utils import translation
+from rest_framework.utils.encoders import JSONEncoder
 
 from riskdesk.choices import Announcement
 
@@ -13,17 +20,11 @@ def _date(value):
 
 
 def case_fields(case) -> dict:
-    return {
-        "reference": case.reference, "title": case.title, "status": case.status,
-        "district": case.district.code, "category": case.category.code,
-        "risk_level": case.risk_level, "people_affected": case.people_affected,
-        "people_helped": case.people_helped, "amount_involved": str(case.amount_involved),
-        "amount_recovered": str(case.amount_recovered), "target_date": _date(case.target_date),
-        "next_follow_up_due": _date(case.next_follow_up_due),
-        "created_at": _date(case.created_at), "updated_at": _date(case.updated_at),
-        "contact_id_number": case.contact_id_number_masked,
-        "contact_phone": case.contact_phone_masked,
-    }
+    from api.serializers import CaseSerializer  # imported on first use: api loads later
+
+    with translation.override(settings.LANGUAGE_CODE):
+        data = CaseSerializer(case).data
+    return json.loads(json.dumps(data, cls=JSONEncoder))  # as the API writes it: dates too
 
 
 def order_fields(order) -> dict | None:

@@ -20,6 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from riskdesk.choices import Announcement
+from riskdesk.models import District
 from webhooks.choices import Format
 
 TIMEOUT_SECONDS = 10
@@ -77,8 +78,9 @@ def chat_text(event) -> str:
         if case:
             lines.append(f"{case['reference']} {case['title']}")
             lines.append(_("> District: %(district)s; risk level: %(level)s; status: %(status)s")
-                         % {"district": case["district"], "level": case["risk_level"],
-                            "status": case["status"]})
+                         % {"district": _district_name(case["district"]),
+                            "level": case.get("risk_level_label", case["risk_level"]),
+                            "status": case.get("status_label", case["status"])})
         if obj.get("order"):
             lines.append(_("> Supervision order due %(date)s") % {"date": obj["order"]["due_date"]})
         if obj.get("decision"):
@@ -90,6 +92,11 @@ def chat_text(event) -> str:
             label = _("Open in RiskDesk")
             lines.append(f"[{label}]({link})")
         return "\n".join(lines)
+
+
+def _district_name(code) -> str:
+    district = District.objects.filter(code=code).first()
+    return district.name if district is not None else code
 
 
 def _site_link(obj) -> str:

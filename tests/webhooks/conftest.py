@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from riskdesk.celery import app
+from tests.api.conftest import api_for  # noqa: F401
 from tests.cases.conftest import case, categories, foreign_case, make_case  # noqa: F401
 from webhooks.choices import Format
 from webhooks.models import Subscription

@@ -31,7 +31,7 @@ def sweep_until(traveller, *, minutes, every=1):
 
 
 def test_a_signed_delivery_reaches_the_receiver_and_verifies(
-        receiver, eager, subscribe, district_supervisor, make_case,
+        receiver, eager, subscribe, district_supervisor, make_case, api_for, settings,
         django_capture_on_commit_callbacks):
     # given a supervisor's subscription to registered cases
     subscription = subscribe(district_supervisor, receiver.url, kinds=CASE_REGISTERED)
@@ -45,8 +45,12 @@ def test_a_signed_delivery_reaches_the_receiver_and_verifies(
     body = got["body"]
     assert set(body) == {"id", "kind", "time", "object"}
     assert body["object"]["case"]["reference"] == case.reference
-    assert body["object"]["case"]["contact_phone"] == case.contact_phone_masked
+    assert body["object"]["case"]["contact_phone_masked"] == case.contact_phone_masked
     assert "13912345678" not in str(body)
+    # the case as the API shows it, in the site's language
+    shown = api_for(district_supervisor).get(f"/api/v1/cases/{case.reference}/",
+                                             HTTP_ACCEPT_LANGUAGE=settings.LANGUAGE_CODE)
+    assert body["object"]["case"] == shown.json()
     delivery = Delivery.objects.get(subscription=subscription)
     assert (delivery.status, delivery.attempts, delivery.last_status_code) == (
         DeliveryStatus.DELIVERED, 1, 200)
