@@ -77,7 +77,7 @@ def claim(request):
     user = request.user
     token = request.auth if isinstance(request.auth, ApiToken) else None
     fingerprint = {"method": request.method, "path": request.path,
-                   "body_hash": hashlib.sha256(request.body).hexdigest()}
+                   "body_hash": body_hash(request)}
     IdempotencyKey.objects.expired(timezone.now()).filter(user=user, key=key).delete()
     try:
         with transaction.atomic():
@@ -91,6 +91,23 @@ def claim(request):
         raise KeyInProgress()
     raise Replayed(Response(record.response_body, status=record.response_status,
                             headers={REPLAYED: "true"}))
+
+
+def body_hash(request) -> str:
+    """The SHA-256 of the body; of a multipart body's fields and files as parsed (its
+    files are streamed to disk, never held whole in memory as ``request.body`` would)."""
+    if not request.content_type.startswith("multipart/"):
+        return hashlib.sha256(request.body).hexdigest()
+    digest = hashlib.sha256()
+    for name, values in sorted(request.POST.lists()):
+        digest.update(repr((name, values)).encode())
+    for name, uploads in sorted(request.FILES.lists()):
+        for upload in uploads:
+            digest.update(repr((name, upload.name, upload.size)).encode())
+            for chunk in upload.chunks():
+                digest.update(chunk)
+            upload.seek(0)
+    return digest.hexdigest()
 
 
 def store(record, response):

@@ -1,7 +1,7 @@
 from django.urls import path
 
 import cases.urls  # noqa: F401  (registers the "ref" path converter: RC-2026-00042)
-from api import pages, views
+from api import case_children, pages, views
 
 app_name = "api"
 urlpatterns = [
@@ -14,6 +14,17 @@ urlpatterns = [
          name="case-detail"),
     path("v1/cases/<ref:reference>/transitions/",
          views.CaseViewSet.as_view({"post": "transitions"}), name="case-transitions"),
+    path("v1/cases/<ref:reference>/follow-ups/",
+         case_children.FollowUpViewSet.as_view({"get": "list", "post": "create"}),
+         name="case-follow-ups"),
+    path("v1/cases/<ref:reference>/attachments/",
+         case_children.AttachmentViewSet.as_view({"get": "list", "post": "create"}),
+         name="case-attachments"),
+    path("v1/cases/<ref:reference>/attachments/<int:pk>/download/",
+         case_children.AttachmentViewSet.as_view({"get": "download"}),
+         name="case-attachment-download"),
+    path("v1/cases/<ref:reference>/reveal/",
+         case_children.RevealViewSet.as_view({"post": "create"}), name="case-reveal"),
     path("v1/districts/", views.DistrictViewSet.as_view({"get": "list"}), name="district-list"),
     path("v1/categories/", views.CategoryViewSet.as_view({"get": "list"}),
          name="category-list"),

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.validators import MinValueValidator
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -232,6 +233,9 @@ class FollowUpForm(forms.ModelForm):
                      "households_delivered_added"):
             self.fields[name].required = False
             self.fields[name].widget.attrs["min"] = 0
+        # Said next to the field, not as the database's constraint (the counts' model
+        # fields carry this validator already).
+        self.fields["amount_recovered_added"].validators.append(MinValueValidator(0))
         if case.category.kind != CategoryKind.REAL_ESTATE:
             del self.fields["households_delivered_added"]
 

@@ -479,6 +479,8 @@ SPECTACULAR_SETTINGS = {
         "CaseStatusEnum": "cases.choices.Status",
         "RiskLevelEnum": "cases.choices.RiskLevel",
         "SourceEnum": "cases.choices.Source",
+        "FollowUpMethodEnum": "cases.choices.FollowUpMethod",
+        "AttachmentKindEnum": "riskdesk.choices.AttachmentKind",
     },
 }
 

@@ -57,6 +57,11 @@ def attachment_upload(request, reference):
 def attachment_download(request, reference, pk):
     case = scoped_case(request, reference)
     attachment = get_object_or_404(Attachment.objects.for_user(request.user), case=case, pk=pk)
+    return serve_attachment(request, case, attachment)
+
+
+def serve_attachment(request, case, attachment):
+    """The file's bytes as a download, audited; for the page and the API alike."""
     audit.record(request, AuditAction.DOWNLOAD,
                  object_label=f"{case.reference} {attachment.original_name}")
     response = FileResponse(
