@@ -12,6 +12,7 @@ from assessments.models import Department, RedLine
 from riskdesk.choices import AuditAction
 from riskdesk.models import AuditEntry
 from tests.assessments.conftest import make_agency
+from tests.world import world  # noqa: F401 (the fixture)
 
 DECISIONS = "/api/v1/decisions/"
 AGENCIES = "/api/v1/agencies/"
@@ -213,3 +214,21 @@ def valid_codes():
         body = f"9115020{n:010d}"
         yield body + check_character(body)
 
+
+
+# ---------------------------------------------------------------- the scope matrix
+@pytest.mark.parametrize("who", ["outsider", "other_assessor"])
+def test_a_foreign_token_sees_nothing_of_another_district_or_agency(request, api_for, who):
+    things = request.getfixturevalue("world")  # tests/world.py: Kundulun's everything
+    client = api_for(request.getfixturevalue(who))
+    secrets = [things.decision.title, things.agency.name, things.agency.credit_code,
+               things.case.reference, "kundulun"]
+    for url in (DECISIONS, AGENCIES, "/api/v1/stats/"):
+        response = client.get(url)
+        assert response.status_code in (200, 404), url  # 404: no dashboard for assessors
+        leaked = [secret for secret in secrets if secret in response.content.decode()]
+        assert not leaked, f"{url} shows {leaked}"
+    # while the owner does see them (the check above could pass on empty answers)
+    owner = api_for(request.getfixturevalue("owner"))
+    assert things.decision.title in owner.get(DECISIONS).content.decode()
+    assert "kundulun" in owner.get("/api/v1/stats/").content.decode()
