@@ -97,6 +97,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "quality_comment", "flagged", "flag_reason",
         ]
         read_only_fields = fields
+        extra_kwargs = {"started_at": {"help_text": "When the assessment was started."}}
 
     # the conclusion: shown once concluded, as on the decision page
     @extend_schema_field(serializers.ChoiceField(choices=Grade.choices, allow_null=True))
@@ -186,6 +187,15 @@ class DecisionSerializer(serializers.ModelSerializer):
             "caused_cases_count", "created_at", "assessment",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "id": {"help_text": "The decision's number (GET /api/v1/decisions/{id}/)."},
+            "title": {"help_text": "What is to be decided."},
+            "description": {"help_text": "The decision in more words; may be empty."},
+            "planned_date": {"help_text": "The planned decision date."},
+            "key_sensitive": {"help_text": "Key sensitive: supervisors follow it closely."},
+            "decided_on": {"help_text": "The day it was decided; null until then."},
+            "created_at": {"help_text": "When it was registered."},
+        }
 
     @extend_schema_field(AssessmentSerializer(allow_null=True))
     def get_assessment(self, decision):
@@ -209,6 +219,13 @@ class ViolationSerializer(serializers.ModelSerializer):
         fields = ["occurred_on", "red_line", "red_line_name", "description", "consequence",
                   "consequence_label", "suspended_until", "recorded_at"]
         read_only_fields = fields
+        extra_kwargs = {
+            "occurred_on": {"help_text": "The day of the violation."},
+            "description": {"help_text": "What happened."},
+            "suspended_until": {"help_text": "The suspension it brought: until when; null "
+                                             "when none."},
+            "recorded_at": {"help_text": "When it was recorded."},
+        }
 
 
 class AgencySerializer(serializers.ModelSerializer):
@@ -240,6 +257,18 @@ class AgencySerializer(serializers.ModelSerializer):
             "violations_count", "violations",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "id": {"help_text": "The agency's number (GET /api/v1/agencies/{id}/)."},
+            "reference": {"help_text": "The registry's reference number (AG-2026-00001); "
+                                       "empty until the application is received."},
+            "name": {"help_text": "The agency's name."},
+            "legal_representative": {"help_text": "Its legal representative."},
+            "contact_name": {"help_text": "Its contact person."},
+            "address": {"help_text": "Its address."},
+            "qualifications": {"help_text": "The qualifications it declared."},
+            "submitted_at": {"help_text": "When it applied."},
+            "status_changed_at": {"help_text": "When its status last changed."},
+        }
 
     def get_contact_phone_masked(self, agency) -> str:
         return mask_phone(agency.contact_phone)
