@@ -1,7 +1,7 @@
 from django.urls import path
 
 import cases.urls  # noqa: F401  (registers the "ref" path converter: RC-2026-00042)
-from api import case_children, pages, views
+from api import assessments, case_children, pages, stats, views
 
 app_name = "api"
 urlpatterns = [
@@ -28,4 +28,15 @@ urlpatterns = [
     path("v1/districts/", views.DistrictViewSet.as_view({"get": "list"}), name="district-list"),
     path("v1/categories/", views.CategoryViewSet.as_view({"get": "list"}),
          name="category-list"),
+    path("v1/decisions/", assessments.DecisionViewSet.as_view({"get": "list"}),
+         name="decision-list"),
+    path("v1/decisions/<int:pk>/", assessments.DecisionViewSet.as_view({"get": "retrieve"}),
+         name="decision-detail"),
+    path("v1/decisions/<int:pk>/report/",
+         assessments.DecisionViewSet.as_view({"get": "report"}), name="decision-report"),
+    path("v1/agencies/", assessments.AgencyViewSet.as_view({"get": "list"}),
+         name="agency-list"),
+    path("v1/agencies/<int:pk>/", assessments.AgencyViewSet.as_view({"get": "retrieve"}),
+         name="agency-detail"),
+    path("v1/stats/", stats.StatsView.as_view(), name="stats"),
 ]

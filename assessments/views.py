@@ -237,11 +237,22 @@ def comment(request, pk):
     return _post(request, pk, forms.NoteForm, run, _("Comment added."), prefix="comment")
 
 
+def report_downloadable(assessment) -> bool:
+    """Whether the decision page offers the assessment's report to whoever sees the
+    decision (``Decision.objects.for_user``): once it is uploaded. The API links it the same."""
+    return assessment is not None and bool(assessment.report)
+
+
 @require_GET
 def report_download(request, pk):
-    decision = scoped_decision(request, pk)
+    return report_response(request, scoped_decision(request, pk))
+
+
+def report_response(request, decision):
+    """The report of ``decision`` (already scoped to ``request.user``) as a download,
+    audited; 404 when the page offers none. ``/api/v1/decisions/{id}/report/`` too."""
     assessment = decision.assessment_or_none
-    if assessment is None or not assessment.report:
+    if not report_downloadable(assessment):
         raise Http404
     audit.record(request, AuditAction.DOWNLOAD,
                  object_label=f"{decision} {assessment.report_name}"[:200])

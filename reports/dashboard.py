@@ -26,6 +26,31 @@ LEAGUE_SORTS = ("district", "open", "overdue", "new", "rate", "median")
 
 
 def dashboard(selection: Selection, sort: str = "-open") -> dict:
+    """The page's context: ``figures()`` and the charts drawn from them."""
+    context = figures(selection, sort)
+    open_cases, districts = context["open"], selection.shown_districts
+    charts = {
+        "category": charts_.horizontal(
+            (category.name, figure) for category, figure in open_cases.by_category),
+        "risk": charts_.horizontal((label, figure) for _v, label, figure in open_cases.by_risk),
+        "status": charts_.horizontal(
+            (label, figure) for _v, label, figure in open_cases.by_status),
+        "trend": charts_.trend(context["trend"]),
+    }
+    if len(districts) > 1:
+        charts["district"] = charts_.horizontal(
+            (district.name, open_cases.by_district[district.pk]) for district in districts)
+    if "assessed" in context:
+        charts["grade"] = charts_.horizontal(
+            (label, figure) for _v, label, figure in context["assessed"]["by_grade"])
+        charts["recommendation"] = charts_.horizontal(
+            (label, figure) for _v, label, figure in context["assessed"]["by_recommendation"])
+    context["charts"] = charts
+    return context
+
+
+def figures(selection: Selection, sort: str = "-open") -> dict:
+    """Every figure of the dashboard for ``selection`` (the page and ``/api/v1/stats/``)."""
     categories = list(Category.objects.all())
     cases, base = selection.cases(), selection.base
     today, period = selection.today, selection.period
@@ -50,17 +75,6 @@ def dashboard(selection: Selection, sort: str = "-open") -> dict:
             ("median", _("Median days to resolve")),
         ],
     }
-    charts = {
-        "category": charts_.horizontal(
-            (category.name, figure) for category, figure in open_cases.by_category),
-        "risk": charts_.horizontal((label, figure) for _v, label, figure in open_cases.by_risk),
-        "status": charts_.horizontal(
-            (label, figure) for _v, label, figure in open_cases.by_status),
-        "trend": charts_.trend(context["trend"]),
-    }
-    if len(districts) > 1:
-        charts["district"] = charts_.horizontal(
-            (district.name, open_cases.by_district[district.pk]) for district in districts)
     if selection.scope.is_staff:
         context["week"] = case_stats.due_this_week(
             cases, selection.orders(), user=selection.user, today=today, base=base)
@@ -69,11 +83,6 @@ def dashboard(selection: Selection, sort: str = "-open") -> dict:
             selection.decisions(), period=period, base=base)
         context["agencies"] = assessment_stats.expiring_agencies(
             Agency.objects.for_user(selection.user), today=today)
-        charts["grade"] = charts_.horizontal(
-            (label, figure) for _v, label, figure in context["assessed"]["by_grade"])
-        charts["recommendation"] = charts_.horizontal(
-            (label, figure) for _v, label, figure in context["assessed"]["by_recommendation"])
-    context["charts"] = charts
     return context
 
 

@@ -467,7 +467,8 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "RiskDesk API",
     "DESCRIPTION": "Risk cases (read, registered, edited and moved along the workflow), "
-                   "districts and categories of the user a token belongs to, with their "
+                   "districts and categories, decisions with their assessments, agencies "
+                   "and the dashboard's figures, of the user a token belongs to, with their "
                    "scope. Every POST takes an Idempotency-Key header, kept 24 h. See the "
                    "README, \"Integrations\".",
     "VERSION": "1",
@@ -481,6 +482,10 @@ SPECTACULAR_SETTINGS = {
         "SourceEnum": "cases.choices.Source",
         "FollowUpMethodEnum": "cases.choices.FollowUpMethod",
         "AttachmentKindEnum": "riskdesk.choices.AttachmentKind",
+        "DecisionStatusEnum": "assessments.choices.DecisionStatus",
+        "AssessmentStatusEnum": "assessments.choices.AssessmentStatus",
+        "AgencyStatusEnum": "assessments.choices.AgencyStatus",
+        "DecisionTypeEnum": "assessments.choices.DecisionType",
     },
 }
 

@@ -82,6 +82,9 @@ def route_values(world) -> dict[str, dict[str, object]]:
         "webhooks:": {"pk": world.webhook.pk, "delivery": world.delivery.pk},
         "api:": {"reference": world.case.reference},
         "api:case-attachment-download": {"pk": world.attachment.pk},
+        "api:decision-detail": {"pk": world.decision.pk},
+        "api:decision-report": {"pk": world.decision.pk},
+        "api:agency-detail": {"pk": world.agency.pk},
         "api_tokens:": {"pk": world.token.pk},
     }
 

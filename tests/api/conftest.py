@@ -4,7 +4,18 @@ from django.test import Client
 
 from api import tokens
 from api.throttling import CACHE
-from tests.assessments.conftest import agency, assessor  # noqa: F401
+from tests.assessments.conftest import (  # noqa: F401
+    agency,
+    assessment,
+    assessor,
+    city_department,
+    decision,
+    department,
+    make_decision,
+    other_agency,
+    other_assessor,
+    recorded,
+)
 from tests.cases.conftest import case, categories, foreign_case, make_case  # noqa: F401
 
 
