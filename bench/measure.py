@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
+from django.db.models import Max
 from django.test import Client, override_settings
 from django.utils import timezone
 
@@ -179,7 +180,8 @@ def api_get(url):
 def mark_changed(user, count: int) -> str:
     """Touch ``count`` cases in ``user``'s scope (as edits would) after a moment; return that
     moment as the ``updated_after`` a poller would send."""
-    since = timezone.now()
+    latest = Case.objects.aggregate(latest=Max("updated_at"))["latest"]
+    since = max(filter(None, [latest, timezone.now()]))  # after every change so far
     ids = list(Case.objects.for_user(user).order_by("pk").values_list("pk", flat=True)[:count])
     # One statement, all at the same moment: the cursor's (updated_at, id) order must
     # still read each once.
