@@ -14,6 +14,7 @@ from assessments import actions, forms
 from assessments.choices import AgencyStatus, AgencyStep, AssessmentStatus, DecisionStep
 from assessments.filtersets import AgencyFilterSet, DecisionFilterSet
 from assessments.models import Agency, AgencyDocument, Decision, RiskItem, Training
+from cases.models import Case
 from riskdesk import audit
 from riskdesk.access import scope_of
 from riskdesk.choices import AuditAction, Role
@@ -91,8 +92,11 @@ def step_forms(user, decision, context) -> dict:
 def decision_detail(request, pk):
     decision = scoped_decision(request, pk)
     assessment = decision.assessment_or_none
+    caused = Case.objects.filter(pk__in=decision.caused_cases.values("pk"))
+    visible = list(caused.for_user(request.user).order_by("reference"))
     context = {"decision": decision, "assessment": assessment, "timeline": timeline(decision),
-               "caused_cases": decision.caused_cases.all()}
+               "caused_cases": visible,  # only those in the viewer's scope, as everywhere
+               "caused_elsewhere": caused.count() - len(visible)}
     if assessment is not None:
         context["risks"] = list(assessment.risks.all())
         context["matrix"] = assessment.risk_matrix()

@@ -334,3 +334,25 @@ def test_garbage_posts_to_every_action_are_refused_without_error(client_for, rec
     agency.refresh_from_db()
     assert recorded.status == AssessmentStatus.IN_PROGRESS and recorded.risks.count() == 1
     assert agency.status == AgencyStatus.APPROVED
+
+
+def test_the_cases_a_decision_caused_are_shown_only_to_those_who_may_see_them(
+        client_for, recorded, assessor, owner, district_supervisor, make_case):
+    from assessments import actions as decision_actions
+    from assessments.choices import Grade, Recommendation
+
+    # given a decided decision that caused a Kundulun case
+    decision_actions.conclude(user=assessor, assessment=recorded, grade=Grade.LOW,
+                              recommendation=Recommendation.PROCEED)
+    decision = decision_actions.mark_decided(user=owner, decision=recorded.decision)
+    case = make_case(title="Protest at the quarry gate")
+    decision_actions.link_case(user=owner, decision=decision, reference=case.reference)
+
+    # then the district's supervisor sees it, the decision's assessor only that there is one
+    # (its reference stays in the decision's history, as for a case one may not see)
+    page = client_for(district_supervisor).get(f"/decisions/{decision.pk}/").content.decode()
+    assert case.reference in page and "Protest at the quarry gate" in page
+    page = client_for(assessor).get(f"/decisions/{decision.pk}/").content.decode()
+    assert "Protest at the quarry gate" not in page
+    assert f'href="/cases/{case.reference}/"' not in page
+    assert "and 1 case outside your districts" in page
