@@ -481,6 +481,11 @@ SPECTACULAR_SETTINGS = {
         "SourceEnum": "cases.choices.Source",
         "FollowUpMethodEnum": "cases.choices.FollowUpMethod",
         "AttachmentKindEnum": "riskdesk.choices.AttachmentKind",
+        "SupervisionLevelEnum": "cases.choices.SupervisionLevel",
+        "OrderStateEnum": "cases.choices.OrderState",
+        "ExtensionStateEnum": "cases.choices.ExtensionState",
+        "EventKindEnum": "cases.choices.EventKind",
+        "NoticeKindEnum": "riskdesk.choices.NoticeKind",
     },
 }
 

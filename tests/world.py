@@ -82,6 +82,10 @@ def route_values(world) -> dict[str, dict[str, object]]:
         "webhooks:": {"pk": world.webhook.pk, "delivery": world.delivery.pk},
         "api:": {"reference": world.case.reference},
         "api:case-attachment-download": {"pk": world.attachment.pk},
+        **{f"api:order-{name}": {"pk": world.order.pk}
+           for name in ("detail", "acknowledge", "answer", "close", "return", "extension")},
+        "api:order-decide": {"pk": world.order.pk, "ext_id": world.extension.pk},
+        "api:notification-read": {"pk": world.notice.pk},
         "api_tokens:": {"pk": world.token.pk},
     }
 
