@@ -193,10 +193,12 @@ class OrderViewSet(ApiView, viewsets.ReadOnlyModelViewSet):
         order = actions.issue_order(user=request.user, case=case, **values)
         return self.shown(order, status.HTTP_201_CREATED)
 
-    def step(self, step, data=None):
-        """The order in scope (else 404) and the step's body, checked by its page's form."""
-        order = self.get_object()
-        data = {f"{step}-{name}": value for name, value in (data or {}).items()}  # its prefix
+    def step(self, step, body_class=None, *, order=None, **extra):
+        """The order in scope (else 404, before the body is read), and the step's body
+        checked by its serializer, then by its page's form (under the form's prefix)."""
+        order = order or self.get_object()
+        data = {**(body(body_class, self.request.data) if body_class else {}), **extra}
+        data = {f"{step}-{name}": value for name, value in data.items()}
         return order, checked(order_step_form(step, order, data))
 
     @action(detail=True, methods=["post"])
@@ -207,25 +209,25 @@ class OrderViewSet(ApiView, viewsets.ReadOnlyModelViewSet):
 
     @action(detail=True, methods=["post"])
     def answer(self, request, pk):
-        order, values = self.step("answer", body(AnswerSerializer, request.data))
+        order, values = self.step("answer", AnswerSerializer)
         actions.answer_order(user=request.user, order=order, answer=values["answer"])
         return self.shown(order)
 
     @action(detail=True, methods=["post"])
     def close(self, request, pk):
-        order, values = self.step("close", body(CloseSerializer, request.data))
+        order, values = self.step("close", CloseSerializer)
         actions.close_order(user=request.user, order=order, note=values["note"])
         return self.shown(order)
 
     @action(detail=True, methods=["post"], url_path="return")
     def send_back(self, request, pk):
-        order, values = self.step("return", body(ReturnSerializer, request.data))
+        order, values = self.step("return", ReturnSerializer)
         actions.return_order(user=request.user, order=order, note=values["note"])
         return self.shown(order)
 
     @action(detail=True, methods=["post"])
     def extension(self, request, pk):
-        order, values = self.step("extension", body(ExtensionRequestSerializer, request.data))
+        order, values = self.step("extension", ExtensionRequestSerializer)
         actions.request_extension(user=request.user, order=order, reason=values["reason"],
                                   requested_due_date=values["requested_due_date"])
         return self.shown(order)
@@ -235,9 +237,9 @@ class OrderViewSet(ApiView, viewsets.ReadOnlyModelViewSet):
         order = self.get_object()
         # the request must be this order's, and the order in scope: else 404
         extension = get_object_or_404(ExtensionRequest.objects.filter(order=order), pk=ext_id)
-        data = body(ExtensionDecisionSerializer, request.data)
-        data["decision"] = "grant" if data.pop("grant") else "refuse"
-        _order, values = self.step("decide", data)
+        grant = body(ExtensionDecisionSerializer, request.data)
+        _order, values = self.step("decide", order=order, note=grant["note"],
+                                   decision="grant" if grant["grant"] else "refuse")
         actions.decide_extension(user=request.user, request=extension,
                                  grant=values["decision"] == "grant", note=values["note"])
         return self.shown(order)
