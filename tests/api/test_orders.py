@@ -385,3 +385,17 @@ def test_the_list_costs_the_same_at_10_and_50_rows(
 
 # the token and its user (with their districts), then the page with its related rows
 LIST_QUERIES = 3
+
+
+def test_the_schema_states_the_order_steps(api_for, owner):
+    paths = api_for(owner).get("/api/v1/schema/?format=json").json()["paths"]
+    for name in ("acknowledge", "answer", "close", "return", "extension"):
+        operation = paths[f"/api/v1/orders/{{id}}/{name}/"]["post"]
+        assert {"200", "400", "404", "422"} <= set(operation["responses"]), name
+        assert "Idempotency-Key" in [p["name"] for p in operation["parameters"]], name
+    issue = paths["/api/v1/cases/{reference}/orders/"]["post"]
+    assert {"201", "400", "404"} <= set(issue["responses"])
+    decide = paths["/api/v1/orders/{id}/extensions/{ext_id}/decide/"]["post"]
+    assert {"id", "ext_id", "Idempotency-Key"} <= {p["name"] for p in decide["parameters"]}
+    assert {"state", "level", "overdue", "district"} <= {
+        p["name"] for p in paths["/api/v1/orders/"]["get"]["parameters"]}
