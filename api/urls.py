@@ -1,7 +1,7 @@
 from django.urls import path
 
 import cases.urls  # noqa: F401  (registers the "ref" path converter: RC-2026-00042)
-from api import assessments, case_children, pages, stats, views
+from api import assessments, case_children, orders, pages, stats, views
 
 app_name = "api"
 urlpatterns = [
@@ -25,6 +25,25 @@ urlpatterns = [
          name="case-attachment-download"),
     path("v1/cases/<ref:reference>/reveal/",
          case_children.RevealViewSet.as_view({"post": "create"}), name="case-reveal"),
+    path("v1/cases/<ref:reference>/orders/", orders.OrderViewSet.as_view({"post": "issue"}),
+         name="case-orders"),
+    path("v1/orders/", orders.OrderViewSet.as_view({"get": "list"}), name="order-list"),
+    path("v1/orders/<int:pk>/", orders.OrderViewSet.as_view({"get": "retrieve"}),
+         name="order-detail"),
+    *[path(f"v1/orders/<int:pk>/{step}/", orders.OrderViewSet.as_view({"post": method}),
+           name=f"order-{step}")
+      for step, method in [("acknowledge", "acknowledge"), ("answer", "answer"),
+                           ("close", "close"), ("return", "send_back"),
+                           ("extension", "extension")]],
+    path("v1/orders/<int:pk>/extensions/<int:ext_id>/decide/",
+         orders.OrderViewSet.as_view({"post": "decide"}), name="order-decide"),
+    path("v1/notifications/", orders.NotificationViewSet.as_view({"get": "list"}),
+         name="notification-list"),
+    path("v1/notifications/<int:pk>/read/",
+         orders.NotificationViewSet.as_view({"post": "read"}), name="notification-read"),
+    path("v1/notifications/read-all/",
+         orders.NotificationViewSet.as_view({"post": "read_all"}),
+         name="notification-read-all"),
     path("v1/districts/", views.DistrictViewSet.as_view({"get": "list"}), name="district-list"),
     path("v1/categories/", views.CategoryViewSet.as_view({"get": "list"}),
          name="category-list"),

@@ -486,6 +486,11 @@ SPECTACULAR_SETTINGS = {
         "AssessmentStatusEnum": "assessments.choices.AssessmentStatus",
         "AgencyStatusEnum": "assessments.choices.AgencyStatus",
         "DecisionTypeEnum": "assessments.choices.DecisionType",
+        "SupervisionLevelEnum": "cases.choices.SupervisionLevel",
+        "OrderStateEnum": "cases.choices.OrderState",
+        "ExtensionStateEnum": "cases.choices.ExtensionState",
+        "EventKindEnum": "cases.choices.EventKind",
+        "NoticeKindEnum": "riskdesk.choices.NoticeKind",
     },
 }
 

@@ -85,6 +85,10 @@ def route_values(world) -> dict[str, dict[str, object]]:
         "api:decision-detail": {"pk": world.decision.pk},
         "api:decision-report": {"pk": world.decision.pk},
         "api:agency-detail": {"pk": world.agency.pk},
+        **{f"api:order-{name}": {"pk": world.order.pk}
+           for name in ("detail", "acknowledge", "answer", "close", "return", "extension")},
+        "api:order-decide": {"pk": world.order.pk, "ext_id": world.extension.pk},
+        "api:notification-read": {"pk": world.notice.pk},
         "api_tokens:": {"pk": world.token.pk},
     }
 

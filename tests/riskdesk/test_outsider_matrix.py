@@ -37,7 +37,8 @@ def object_urls(world):
 def test_every_object_url_is_mapped_and_the_walk_finds_them(world):
     names = {name for name, _url in object_urls(world)}
     assert {"cases:detail", "cases:attachment", "supervision:decide", "decisions:report",
-            "agencies:document", "notification_read"} <= names
+            "agencies:document", "notification_read", "api:order-decide",
+            "api:notification-read"} <= names
 
 
 @pytest.mark.parametrize("who", ["outsider", "other_assessor"])
@@ -65,7 +66,8 @@ def test_admin_site_sends_a_foreign_user_to_its_sign_in(request, client_for, wor
 
 LISTS = ["/", "/cases/", "/cases/export.csv", "/cases/export.xlsx", "/supervision/",
          "/decisions/", "/agencies/", "/notifications/", "/cases/new/", "/decisions/new/",
-         "/trainings/", "/trainings/new/", "/cases/import/"]
+         "/trainings/", "/trainings/new/", "/cases/import/",
+         "/api/v1/orders/", "/api/v1/notifications/"]
 
 
 def body(response) -> bytes:
@@ -101,3 +103,5 @@ def test_the_same_lists_do_show_the_rows_to_the_owner(client_for, world, owner):
     assert world.case.reference.encode() in body(client.get("/cases/export.csv"))
     assert world.case.reference.encode() in body(client.get("/cases/export.xlsx"))
     assert world.decision.title.encode() in client.get("/decisions/").content
+    assert world.case.reference.encode() in client.get("/api/v1/orders/").content
+    assert world.case.reference.encode() in client.get("/api/v1/notifications/").content
