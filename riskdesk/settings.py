@@ -491,6 +491,7 @@ SPECTACULAR_SETTINGS = {
         "ExtensionStateEnum": "cases.choices.ExtensionState",
         "EventKindEnum": "cases.choices.EventKind",
         "NoticeKindEnum": "riskdesk.choices.NoticeKind",
+        "CategoryKindEnum": "cases.choices.CategoryKind",
     },
 }
 
