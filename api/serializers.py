@@ -225,3 +225,10 @@ class TransitionSerializer(serializers.Serializer):
                                              "its status and your role.")
     note = serializers.CharField(allow_blank=True, required=False, default="",
                                  help_text="Why: every status change needs a note.")
+
+
+class RevealedSerializer(serializers.Serializer):
+    name = serializers.ChoiceField(choices=["contact_id_number", "contact_phone"],
+                                   read_only=True, help_text="The personal number shown.")
+    value = serializers.CharField(read_only=True,
+                                  help_text="The number, whole; empty when the case has none.")

@@ -12,6 +12,8 @@ urlpatterns = [
     path("v1/cases/<ref:reference>/",
          views.CaseViewSet.as_view({"get": "retrieve", "patch": "partial_update"}),
          name="case-detail"),
+    path("v1/cases/<ref:reference>/personal-data/<str:name>/",
+         views.CaseViewSet.as_view({"get": "reveal"}), name="case-reveal"),
     path("v1/cases/<ref:reference>/transitions/",
          views.CaseViewSet.as_view({"post": "transitions"}), name="case-transitions"),
     path("v1/districts/", views.DistrictViewSet.as_view({"get": "list"}), name="district-list"),

@@ -10,9 +10,11 @@ history; the API adds no rule of its own.
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
 from django.db.transaction import non_atomic_requests
+from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularAPIView
-from rest_framework import mixins, permissions, status, viewsets
+from rest_framework import exceptions, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -24,9 +26,14 @@ from api.serializers import (
     CaseUpdateSerializer,
     CategorySerializer,
     DistrictSerializer,
+    RevealedSerializer,
     TransitionSerializer,
 )
+from cases import actions
 from cases.models import Case, Category
+from cases.views.cases import PERSONAL_FIELDS
+from riskdesk import audit
+from riskdesk.choices import AuditAction
 from riskdesk.models import District
 
 ERRORS = {
@@ -111,6 +118,14 @@ class ApiView:
         request=CaseUpdateSerializer,
         responses={200: CaseSerializer, **ERRORS, **NOT_FOUND},
     ),
+    reveal=extend_schema(
+        summary="One personal number of a case, whole",
+        description="As the case page's \"Show\" button: for the case's owner, a supervisor "
+                    "of its district and administrators (403 for anyone else, and for an "
+                    "integration account); every call is written to the audit log. name is "
+                    "contact_id_number or contact_phone.",
+        responses={200: RevealedSerializer, **ERRORS, **NOT_FOUND},
+    ),
     transitions=extend_schema(
         summary="Move a case one step along the workflow",
         description="As the buttons of the case page: the step must be open to the case's "
@@ -142,6 +157,18 @@ class CaseViewSet(ApiView, viewsets.ReadOnlyModelViewSet):
     def partial_update(self, request, reference):
         return self.shown(writes.update(request.user, self.get_object(), request.data),
                           status.HTTP_200_OK)
+
+    @action(detail=True, methods=["get"])
+    def reveal(self, request, reference, name):
+        case = self.get_object()
+        if name not in PERSONAL_FIELDS:
+            raise Http404
+        if not actions.can_reveal_personal_data(request.user, case):
+            raise exceptions.PermissionDenied(_("Your role cannot see personal numbers whole."))
+        audit.record(request, AuditAction.REVEAL, object_label=f"{case.reference} {name}")
+        response = Response(RevealedSerializer({"name": name, "value": getattr(case, name)}).data)
+        response["Cache-Control"] = "private, no-store"
+        return response
 
     @action(detail=True, methods=["post"])
     def transitions(self, request, reference):

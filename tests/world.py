@@ -81,6 +81,7 @@ def route_values(world) -> dict[str, dict[str, object]]:
         "notification_read": {"pk": world.notice.pk},
         "webhooks:": {"pk": world.webhook.pk, "delivery": world.delivery.pk},
         "api:": {"reference": world.case.reference},
+        "api:case-reveal": {"name": "contact_id_number"},  # a field, not an object
         "api_tokens:": {"pk": world.token.pk},
     }
 

@@ -27,3 +27,19 @@ def api_for(db):
         return client
 
     return make
+
+
+@pytest.fixture
+def integration(district):
+    """The 12345 hotline's integration account, bound to ``district``."""
+    from tests.factories import make_user
+
+    return make_user("hotline.kundulun", "integration", district, full_name="12345 Hotline")
+
+
+@pytest.fixture
+def foreign_integration(other_district):
+    """An integration account of another district: must never reach ``district``'s data."""
+    from tests.factories import make_user
+
+    return make_user("hotline.qingshan", "integration", other_district)
