@@ -4,8 +4,19 @@ from django.test import Client
 
 from api import tokens
 from api.throttling import CACHE
-from tests.assessments.conftest import agency, assessor  # noqa: F401
+from tests.assessments.conftest import (  # noqa: F401
+    agency,
+    assessment,
+    assessor,
+    decision,
+    department,
+    make_decision,
+    other_agency,
+    other_assessor,
+    recorded,
+)
 from tests.cases.conftest import case, categories, foreign_case, make_case  # noqa: F401
+from tests.world import world  # noqa: F401  (the API scope matrix and schemathesis)
 
 
 def forget_requests(*idents):
