@@ -14,6 +14,7 @@ from api.forms import ApiCaseForm, case_form_data
 from cases import actions
 from cases.forms import DETAILS_FORMS, details_forms
 from cases.models import Case
+from riskdesk.access import scope_of
 
 
 def _object(data):
@@ -26,8 +27,9 @@ def _valid_forms(user, data, case):
     """The case form and the chosen kind's details form, valid; else a field-keyed 400
     (the details' errors under their kind: ``{"real_estate": {"stage": [...]}}``)."""
     values = case_form_data(data, case if case.pk else None)
-    if not case.pk:
-        values.setdefault("owner", user.get_username())  # as the page: you own it at first
+    if not case.pk and not scope_of(user).integration:
+        # as the page: you own it at first (a system's account owns none: it names one)
+        values.setdefault("owner", user.get_username())
     form = ApiCaseForm(values, instance=case, user=user)
     errors = {} if form.is_valid() else _messages(form)
     kind = form.chosen_kind()

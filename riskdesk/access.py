@@ -16,11 +16,17 @@ from riskdesk.choices import Role
 
 @dataclass(frozen=True)
 class Scope:
-    """What a user may see: every district, or the listed district ids (maybe none)."""
+    """What a user may see: every district, or the listed district ids (maybe none).
+
+    An integration account (``Role.INTEGRATION``) has the scope of its district's staff
+    (``role`` is staff) with ``integration`` set: it registers, edits and follows up as
+    staff do, and the few rights that are a person's (revealing personal data, signing
+    in through a browser) check ``integration``."""
 
     role: str | None
     everything: bool = False
     district_ids: frozenset[int] = field(default_factory=frozenset)
+    integration: bool = False
 
     @property
     def is_staff(self) -> bool:
@@ -92,6 +98,8 @@ def _compute_scope(user) -> Scope:
     if ids is None:
         ids = membership.districts.filter(is_active=True).values_list("pk", flat=True)
     ids = frozenset(ids)
+    if membership.role == Role.INTEGRATION:
+        return Scope(role=Role.STAFF, district_ids=ids, integration=True)
     return Scope(role=membership.role, district_ids=ids)
 
 

@@ -37,7 +37,9 @@ def check_membership(role, districts, city_wide):
         )
     if role == Role.STAFF and len(districts) != 1:
         raise ValidationError(_("A staff member belongs to exactly one district."))
-    if role == Role.STAFF and city_wide:
+    if role == Role.INTEGRATION and len(districts) != 1:
+        raise ValidationError(_("An integration account belongs to exactly one district."))
+    if role in (Role.STAFF, Role.INTEGRATION) and city_wide:
         raise ValidationError(_("Only a supervisor can cover the whole city."))
     if role == Role.SUPERVISOR and not city_wide and not districts:
         raise ValidationError(

@@ -7,6 +7,9 @@ class Role(models.TextChoices):
     SUPERVISOR = "supervisor", _("Supervisor")
     ADMIN = "admin", _("Administrator")
     ASSESSOR = "assessor", _("Assessor agency staff")
+    # Another system (the 12345 hotline, the petition system): works as its district's
+    # staff through the API with a token, and never signs in through a browser.
+    INTEGRATION = "integration", _("Integration (system account)")
 
 
 class NoticeKind(models.TextChoices):

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from riskdesk import audit
-from riskdesk.choices import AuditAction
+from riskdesk.choices import AuditAction, Role
 from riskdesk.models import AuditEntry
 
 SIGNED_IN_AT = "riskdesk_signed_in_at"  # session key: when this session signed in (epoch s)
@@ -86,6 +86,13 @@ def minutes_left(until) -> int:
     return max(1, math.ceil((until - timezone.now()).total_seconds() / 60))
 
 
+def is_integration_account(user) -> bool:
+    """Whether ``user`` is a system's account (``Role.INTEGRATION``): the API's, with a
+    token; no browser session is ever made for it."""
+    membership = getattr(user, "membership", None)
+    return membership is not None and membership.role == Role.INTEGRATION
+
+
 class ThrottledSignInMixin:
     """Refuses a pair that must wait before checking the password at all."""
 
@@ -112,6 +119,12 @@ class ThrottledSignInMixin:
 
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)
+        if is_integration_account(user):
+            raise ValidationError(
+                _("This is an integration account: another system uses it through the API "
+                  "with a token. It cannot sign in here."),
+                code="integration",
+            )
         from riskdesk.sso.accounts import may_use_password  # sso reads the user's rules
 
         if settings.OIDC_ONLY and not may_use_password(user):

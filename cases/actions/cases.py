@@ -29,9 +29,10 @@ def can_work_on(user, case) -> bool:
 
 
 def can_reveal_personal_data(user, case) -> bool:
-    """The case's owner, a supervisor covering its district and admins see whole numbers."""
+    """The case's owner, a supervisor covering its district and admins see whole numbers
+    (an integration account, a system, never does)."""
     scope = scope_of(user)
-    if not scope.covers(case.district_id):
+    if scope.integration or not scope.covers(case.district_id):
         return False
     return scope.role in (Role.SUPERVISOR, Role.ADMIN) or case.owner_id == user.pk
 

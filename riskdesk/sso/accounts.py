@@ -25,6 +25,7 @@ from riskdesk.actions import (
 )
 from riskdesk.choices import Role
 from riskdesk.models import ExternalIdentity
+from riskdesk.signin import is_integration_account
 from riskdesk.sso import Refused
 
 # Roles a platform may give: assessor agencies' staff are not the government's and keep
@@ -114,6 +115,8 @@ def user_for_claims(issuer: str, claims: dict, *, role_claim: str, district_clai
         user = identity.user
         if not user.is_active:
             raise Refused("disabled", username=user.get_username())
+        if is_integration_account(user):  # a system's account: the API's only
+            raise Refused("integration", username=user.get_username())
     user.email = str(claims.get("email") or user.email)[:254]
     user.first_name = str(claims.get("name") or user.first_name)[:150]
     user.is_staff = user.is_superuser = role == Role.ADMIN

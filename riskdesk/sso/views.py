@@ -56,9 +56,11 @@ REASONS = {
     "unknown_district": _("Your account at the identity platform names a district RiskDesk "
                           "does not know."),
     "disabled": _("Your RiskDesk account is disabled."),
+    "integration": _("This RiskDesk account is an integration account: another system uses "
+                     "it through the API with a token. It cannot sign in here."),
 }
 # Refusals that only the people who manage accounts can lift: the page says whom to ask.
-ASK_FOR_ACCESS = {"no_role", "membership", "unknown_district", "disabled"}
+ASK_FOR_ACCESS = {"no_role", "membership", "unknown_district", "disabled", "integration"}
 
 
 def refusal(reason):

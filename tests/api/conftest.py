@@ -17,6 +17,7 @@ from tests.assessments.conftest import (  # noqa: F401
     recorded,
 )
 from tests.cases.conftest import case, categories, foreign_case, make_case  # noqa: F401
+from tests.world import world  # noqa: F401  (the API scope matrix and schemathesis)
 
 
 def forget_requests(*idents):
@@ -38,3 +39,19 @@ def api_for(db):
         return client
 
     return make
+
+
+@pytest.fixture
+def integration(district):
+    """The 12345 hotline's integration account, bound to ``district``."""
+    from tests.factories import make_user
+
+    return make_user("hotline.kundulun", "integration", district, full_name="12345 Hotline")
+
+
+@pytest.fixture
+def foreign_integration(other_district):
+    """An integration account of another district: must never reach ``district``'s data."""
+    from tests.factories import make_user
+
+    return make_user("hotline.qingshan", "integration", other_district)
