@@ -45,7 +45,7 @@ def caused_cases_count():
         summary="Download the assessment report",
         description="The report file, as the decision page offers it (audited as a "
                     "download). 404 when none is uploaded.",
-        responses={(200, "application/octet-stream"): OpenApiResponse(
+        responses={(200, "*/*"): OpenApiResponse(
             OpenApiTypes.BINARY, description="The report, as an attachment."),
             **ERRORS, **NOT_FOUND},
     ),

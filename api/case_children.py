@@ -186,7 +186,7 @@ class AttachmentViewSet(CaseChildView, mixins.ListModelMixin):
         summary="Download an attachment",
         description="The file's bytes, as uploaded; every download is written to the audit "
                     "log, as on the case page.",
-        responses={(200, "application/octet-stream"): OpenApiResponse(
+        responses={(200, "*/*"): OpenApiResponse(
             OpenApiTypes.BINARY, description="The file, with its name in "
                                              "Content-Disposition."),
                    **ERRORS, **NOT_FOUND},
@@ -225,7 +225,9 @@ class RevealViewSet(CaseChildView):
         return response
 
     def finalize_response(self, request, response, *args, **kwargs):
-        if self.idempotency_record is not None:
-            self.idempotency_record.delete()  # a personal number is never stored with it
-            self.idempotency_record = None
+        # A personal number is never stored with its key. A refusal needs nothing: its
+        # transaction is rolled back, the claim with it (and no query may run after).
+        if self.idempotency_record is not None and status.is_success(response.status_code):
+            self.idempotency_record.delete()
+        self.idempotency_record = None
         return super().finalize_response(request, response, *args, **kwargs)

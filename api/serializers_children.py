@@ -91,7 +91,8 @@ class AttachmentSerializer(serializers.ModelSerializer):
                                                help_text="The user name of who uploaded it.")
     uploaded_at = serializers.DateTimeField(read_only=True, help_text="When it was uploaded.")
     follow_up = serializers.PrimaryKeyRelatedField(
-        read_only=True, help_text="The follow-up it was sent with; null when none.")
+        read_only=True, allow_null=True,
+        help_text="The follow-up it was sent with; null when none.")
     download_url = serializers.SerializerMethodField(
         help_text="Where to GET its bytes (with your token); each download is audited.")
 

@@ -8,6 +8,7 @@ same examples every run), no shrinking. Path parameters are the seeded world's o
 round as staff lets schemathesis make up the path parameters (the 404s).
 """
 
+import re
 import time
 
 import pytest
@@ -44,23 +45,37 @@ def bearer(user):
     return {"Authorization": f"Bearer {key}"}
 
 
+PLACEHOLDER = re.compile(r"\{(?P<name>[^}]+)\}")
+
+
+def shape(path) -> str:
+    """A path with its parameters unnamed: the schema names a route's ``pk`` ``id``."""
+    return PLACEHOLDER.sub("{}", path)
+
+
 def api_routes():
-    """The api namespace's routes by their OpenAPI path: {"/api/v1/cases/{reference}/":
-    "api:case-detail"}."""
-    return {ROUTE_PARAM.sub(lambda m: "{" + m["name"] + "}", route): name
-            for name, route in walk(raw=True) if name and name.startswith("api:")}
+    """The api namespace's routes by their shape: {"/api/v1/cases/{}/": ("api:case-detail",
+    ["reference"])}."""
+    routes = {}
+    for name, route in walk(raw=True):
+        if name and name.startswith("api:"):
+            path = ROUTE_PARAM.sub(lambda m: "{" + m["name"] + "}", route)
+            routes[shape(path)] = (name, PLACEHOLDER.findall(path))
+    return routes
 
 
 def path_values(operation, table, routes):
-    """The world's objects for the operation's path parameters (by the route's name)."""
-    names = [parameter.name for parameter in operation.path_parameters]
-    if not names:
+    """The world's objects for the operation's path parameters (by the route's name, in
+    the order of the path)."""
+    if not operation.path_parameters:
         return {}
-    name = routes.get(operation.path)
-    values = values_for(name, names, table) if name else None
-    assert values is not None, (f"{operation.label} ({name}): parameters {names} are not "
-                                "mapped in tests/world.py route_values()")
-    return values
+    name, route_names = routes.get(shape(operation.path), (None, []))
+    values = values_for(name, route_names, table) if name else None
+    assert values is not None, (f"{operation.label} ({name}): parameters {route_names} are "
+                                "not mapped in tests/world.py route_values()")
+    schema_names = PLACEHOLDER.findall(operation.path)
+    return {schema_name: values[route_name]
+            for schema_name, route_name in zip(schema_names, route_names, strict=True)}
 
 
 def run(operation, *, base_url, headers, path_parameters, examples, failures, counts,
