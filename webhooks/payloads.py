@@ -1,7 +1,7 @@
 """The ``object`` of each kind of event: one small function per kind.
 
-A case is what ``GET /api/v1/cases/{reference}/`` shows of it (``api.serializers``), so a
-receiver that also reads the API sees one shape; its labels are in the site's language
+A case and an order are what ``GET /api/v1/cases/{reference}/`` and ``/api/v1/orders/``
+show of them (the API's serializers), so a receiver that also reads the API sees one shape; its labels are in the site's language
 (``LANGUAGE_CODE``), whoever made the change. Personal data goes out masked, never
 revealed.
 """
@@ -22,17 +22,27 @@ def _date(value):
 def case_fields(case) -> dict:
     from api.serializers import CaseSerializer  # imported on first use: api loads later
 
+    return _as_api_writes(CaseSerializer(case))
+
+
+def _as_api_writes(serializer) -> dict:
+    """The serializer's data as the API's JSON (dates as text), labels in the site's
+    language."""
     with translation.override(settings.LANGUAGE_CODE):
-        data = CaseSerializer(case).data
-    return json.loads(json.dumps(data, cls=JSONEncoder))  # as the API writes it: dates too
+        data = serializer.data
+    return json.loads(json.dumps(data, cls=JSONEncoder))
 
 
 def order_fields(order) -> dict | None:
+    """The order as ``GET /api/v1/orders/`` shows it."""
     if order is None:
         return None
-    return {"id": order.pk, "level": order.level, "state": order.state,
-            "due_date": _date(order.due_date), "issued_at": _date(order.issued_at),
-            "answered_at": _date(order.answered_at)}
+    from api.serializers_orders import OrderSerializer
+    from cases.choices import ExtensionState
+
+    order.has_pending_extension = order.extensions.filter(
+        state=ExtensionState.PENDING).exists()
+    return _as_api_writes(OrderSerializer(order))
 
 
 def case_event(*, case, data, **_):

@@ -62,3 +62,22 @@ def test_status_changes_and_orders_are_announced(subscribe, district_supervisor,
     changed = Event.objects.get(kind="case.status_changed").payload
     assert (changed["from"], changed["to"]) == ("reported", "verified")
     assert "note" not in changed
+
+
+def test_an_order_goes_out_as_the_api_lists_it(subscribe, district_supervisor, case, api_for,
+                                               settings):
+    import datetime
+
+    from cases import actions
+    from cases.choices import SupervisionLevel
+
+    subscribe(district_supervisor, "http://127.0.0.1/k", kinds=[Announcement.ORDER_ISSUED])
+    order = actions.issue_order(
+        user=district_supervisor, case=case, level=SupervisionLevel.DISTRICT,
+        instructions="Pay the workers.", due_date=datetime.date.today() + datetime.timedelta(9))
+    sent = Event.objects.get(kind=Announcement.ORDER_ISSUED).payload
+    listed = api_for(district_supervisor).get("/api/v1/orders/",
+                                              HTTP_ACCEPT_LANGUAGE=settings.LANGUAGE_CODE)
+    [row] = [row for row in listed.json()["results"] if row["id"] == order.pk]
+    assert sent["order"] == row
+    assert sent["case"]["reference"] == case.reference
