@@ -1,9 +1,10 @@
 """The ``object`` of each kind of event: one small function per kind.
 
 A case and an order are what ``GET /api/v1/cases/{reference}/`` and ``/api/v1/orders/``
-show of them (the API's serializers), so a receiver that also reads the API sees one shape; its labels are in the site's language
-(``LANGUAGE_CODE``), whoever made the change. Personal data goes out masked, never
-revealed.
+show of them (the API's serializers), so a receiver that also reads the API sees one
+shape; their labels are in the site's language (``LANGUAGE_CODE``), whoever made the
+change. Personal data goes out masked, never revealed. Decisions and agencies still go
+out in a short form of their own (the API's shows per-user links).
 """
 
 import json
