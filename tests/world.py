@@ -52,13 +52,13 @@ def world(case, make_case, owner, district_supervisor, recorded, agency, setting
               result_name="cases.csv")
     job.result.save("cases.csv", ContentFile(b"reference\n"), save=False)
     job.save()
+    link = actions.link_cases(user=owner, case=case, other=make_case(title="Second site"),
+                              kind=LinkKind.SAME_EMPLOYER)
     webhook = Subscription.objects.create(
         owner=district_supervisor, name="Kundulun robot", url="http://127.0.0.1:9/hook",
         kinds=[Announcement.CASE_REGISTERED], secret="a-secret-of-the-world-0123456789")
     create_event(Announcement.TEST, [webhook])
     token, _key = tokens.issue(owner, name="12345 hotline")
-    link = actions.link_cases(user=owner, case=case, other=make_case(title="Second site"),
-                              kind=LinkKind.SAME_EMPLOYER)
     return SimpleNamespace(token=token, case=case, attachment=attachment, order=order,
                            extension=extension, decision=recorded.decision,
                            assessment=recorded, agency=agency,
