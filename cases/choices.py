@@ -104,6 +104,18 @@ class EventKind(models.TextChoices):
     ORDER_CLOSED = "order_closed", _("Supervision order closed")
     EXTENSION_REQUESTED = "extension_requested", _("Deadline extension requested")
     EXTENSION_DECIDED = "extension_decided", _("Deadline extension decided")
+    LINKED = "linked", _("Linked to another case")
+    UNLINKED = "unlinked", _("Link to another case removed")
+    MERGED = "merged", _("Merged")
+
+
+class LinkKind(models.TextChoices):
+    """How two cases are linked (``CaseLink``): one problem reported twice, or several
+    problems of one project or one employer."""
+
+    SAME_PROJECT = "same_project", _("Same project")
+    SAME_EMPLOYER = "same_employer", _("Same employer")
+    DUPLICATE_OF = "duplicate_of", _("Duplicate of")
 
 
 # How the four figures every case carries are called for each kind of category. Shown

@@ -150,3 +150,39 @@ def extension_decided(*, case, user, order, extension, old_due_date):
             "note": extension.decision_note,
         },
     )
+
+
+# ---------------------------------------------------------------- links and merges
+# A link's or merge's event names the other case by reference and district code only:
+# the reader of one case may not see the other.
+def _named(case):
+    return {"reference": case.reference, "district": case.district.code}
+
+
+def case_linked(*, case, other, user, link):
+    return CaseEvent.objects.create(
+        case=case, user=user, kind=EventKind.LINKED,
+        data={"link": link.pk, "kind": link.kind, "outgoing": link.from_case_id == case.pk,
+              "other": _named(other), "note": link.note},
+    )
+
+
+def case_unlinked(*, case, other, user, link, note=""):
+    return CaseEvent.objects.create(
+        case=case, user=user, kind=EventKind.UNLINKED,
+        data={"link": link.pk, "kind": link.kind, "outgoing": link.from_case_id == case.pk,
+              "other": _named(other), "note": note},
+    )
+
+
+def case_merged(*, duplicate, survivor, user, old_status, note):
+    """Both cases' events; the duplicate's status change is announced as any other."""
+    announce(Announcement.STATUS_CHANGED, case=duplicate,
+             data={"transition": "merge", "from": old_status, "to": duplicate.status})
+    return CaseEvent.objects.bulk_create([
+        CaseEvent(case=duplicate, user=user, kind=EventKind.MERGED,
+                  data={"survivor": _named(survivor), "from": old_status,
+                        "to": duplicate.status, "note": note}),
+        CaseEvent(case=survivor, user=user, kind=EventKind.MERGED,
+                  data={"duplicate": _named(duplicate), "note": note}),
+    ])

@@ -11,6 +11,7 @@ from cases.choices import (
     DEFAULT_FIGURE_LABELS,
     FIGURE_LABELS,
     CategoryKind,
+    LinkKind,
     SupervisionLevel,
     with_unit,
 )
@@ -370,3 +371,22 @@ def order_step_form(step, order, data=None, files=None):
     return ORDER_STEP_FORMS[step](
         data, files, prefix=step, auto_id=f"id_order{order.pk}_%s"
     )
+
+
+class LinkForm(forms.Form):
+    """Link a case to another, named by its reference."""
+
+    other = forms.CharField(label=_("Other case's reference"), max_length=20,
+                            help_text=_("For example RC-2024-00012."))
+    kind = forms.ChoiceField(label=_("Link"), choices=LinkKind.choices)
+    note = forms.CharField(label=_("Note"), required=False, max_length=4000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MergeForm(forms.Form):
+    """Merge this case (the duplicate) into another (the survivor)."""
+
+    other = forms.CharField(label=_("Survivor's reference"), max_length=20,
+                            help_text=_("The case that stays open and keeps the figures."))
+    note = forms.CharField(label=_("Note"), max_length=4000,
+                           widget=forms.Textarea(attrs={"rows": 2}))

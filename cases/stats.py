@@ -22,6 +22,9 @@ from riskdesk.figures import Figure, filtered_url
 from riskdesk.periods import Period
 
 DONE_STATUSES = [Status.RESOLVED, Status.CLOSED]
+# The cases whose figures (people, amounts) are summed: not a duplicate merged into
+# another case (cases.actions.links.merge_cases), whose figures its survivor carries.
+COUNTED = Q(merged_into__isnull=True)
 SLIPPING_ROWS = 5
 
 
@@ -177,12 +180,13 @@ def period_cases(cases, *, period: Period, base: dict, categories, districts) ->
         .annotate(
             n=Count("id"),
             done=Count("id", filter=Q(status__in=DONE_STATUSES)),
-            people_affected=Sum("people_affected"),
-            people_helped=Sum("people_helped"),
-            amount_involved=Sum("amount_involved"),
-            amount_recovered=Sum("amount_recovered"),
-            households_affected=Sum("real_estate__households_affected"),
-            households_delivered=Sum("real_estate__households_delivered"),
+            # a merged duplicate's figures are its survivor's: counted once
+            people_affected=Sum("people_affected", filter=COUNTED),
+            people_helped=Sum("people_helped", filter=COUNTED),
+            amount_involved=Sum("amount_involved", filter=COUNTED),
+            amount_recovered=Sum("amount_recovered", filter=COUNTED),
+            households_affected=Sum("real_estate__households_affected", filter=COUNTED),
+            households_delivered=Sum("real_estate__households_delivered", filter=COUNTED),
         )
     )
     by_category = defaultdict(Counter)

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from cases.views import cases, exports, follow_ups, imports, jobs, orders
+from cases.views import cases, exports, follow_ups, imports, jobs, links, orders
 
 
 class ReferenceConverter:
@@ -26,6 +26,7 @@ urlpatterns = [
          name="import_template_csv"),
     path("import/template.xlsx", imports.import_template, {"suffix": "xlsx"},
          name="import_template_xlsx"),
+    path("clusters/", links.cluster_list, name="clusters"),
     path("jobs/<int:pk>/", jobs.job_detail, name="job"),
     path("jobs/<int:pk>/download/", jobs.job_download, name="job_download"),
     path("<ref:reference>/", cases.case_detail, name="detail"),
@@ -36,6 +37,9 @@ urlpatterns = [
          name="attachment"),
     path("<ref:reference>/status/<str:name>/", cases.case_transition, name="transition"),
     path("<ref:reference>/reveal/<str:name>/", cases.reveal_contact, name="reveal"),
+    path("<ref:reference>/links/", links.case_link, name="link"),
+    path("<ref:reference>/links/<int:pk>/remove/", links.case_unlink, name="unlink"),
+    path("<ref:reference>/merge/", links.case_merge, name="merge"),
     # Supervision orders: issued from the case page; their own pages live under
     # /supervision/ (cases/urls_supervision.py). This address is the model's
     # get_absolute_url() (used in notices) and leads to the order's page.

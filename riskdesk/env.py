@@ -46,6 +46,20 @@ def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     return number
 
 
+def env_fraction(name: str, default: float) -> float:
+    """A number between 0 and 1 (a share, a similarity threshold)."""
+    value = env_str(name)
+    if value is None:
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a number.") from None
+    if not 0 <= number <= 1:
+        raise ImproperlyConfigured(f"{name}={number} must lie between 0 and 1.")
+    return number
+
+
 def env_list(name: str, default: list[str] | None = None, *,
              blank_is_empty: bool = False) -> list[str]:
     """A comma-separated list. A variable set but blank is taken as unset (the default),

@@ -15,7 +15,15 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from riskdesk.env import env_bool, env_choice, env_int, env_list, env_str, package_version
+from riskdesk.env import (
+    env_bool,
+    env_choice,
+    env_fraction,
+    env_int,
+    env_list,
+    env_str,
+    package_version,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("RISKDESK_VAR_DIR", str(BASE_DIR / "var"))).resolve()
@@ -368,6 +376,12 @@ CACHES["api_throttle"] = (
 # The dashboard's figures are kept this long per user and selection (0: always live);
 # never more than 5 minutes, and the page says how old they are.
 DASHBOARD_CACHE_SECONDS = min(env_int("DASHBOARD_CACHE_SECONDS", 120, minimum=0), 300)
+# Registering or importing a case suggests open cases that may be the same problem
+# (cases.duplicates): same contact ID, developer or employer, or a project name or address
+# at least this similar (PostgreSQL pg_trgm similarity(), 0 to 1: 1 is the same text; at
+# 0.45 "阳光花园三期" still matches "阳光花园小区三期", at 0.46 no longer). SQLite (make run)
+# compares exact values only.
+DUPLICATE_SIMILARITY = env_fraction("DUPLICATE_SIMILARITY", 0.45)
 # The issuing office named at the end of the city's work summary (e.g. 包头市委政法委);
 # empty: "the city's political-legal committee" in the reader's language.
 SUMMARY_ISSUER = env_str("SUMMARY_ISSUER", "")

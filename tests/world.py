@@ -17,7 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from api import tokens
 from assessments import actions as assessment_actions
 from cases import actions
-from cases.choices import JobKind, JobState, SupervisionLevel, Transition
+from cases.choices import JobKind, JobState, LinkKind, SupervisionLevel, Transition
 from cases.models import Job
 from riskdesk.choices import Announcement, NoticeKind
 from riskdesk.notify import notify
@@ -27,7 +27,7 @@ from webhooks.models import Subscription
 
 
 @pytest.fixture
-def world(case, owner, district_supervisor, recorded, agency, settings, tmp_path):
+def world(case, make_case, owner, district_supervisor, recorded, agency, settings, tmp_path):
     """A case with an attachment, a supervision order with an extension request, a
     decision with its assessment and report, an agency document, a notice and an API
     token of the owner."""
@@ -52,6 +52,8 @@ def world(case, owner, district_supervisor, recorded, agency, settings, tmp_path
               result_name="cases.csv")
     job.result.save("cases.csv", ContentFile(b"reference\n"), save=False)
     job.save()
+    link = actions.link_cases(user=owner, case=case, other=make_case(title="Second site"),
+                              kind=LinkKind.SAME_EMPLOYER)
     webhook = Subscription.objects.create(
         owner=district_supervisor, name="Kundulun robot", url="http://127.0.0.1:9/hook",
         kinds=[Announcement.CASE_REGISTERED], secret="a-secret-of-the-world-0123456789")
@@ -61,7 +63,7 @@ def world(case, owner, district_supervisor, recorded, agency, settings, tmp_path
                            extension=extension, decision=recorded.decision,
                            assessment=recorded, agency=agency,
                            document=document, notice=notice, job=job, webhook=webhook,
-                           delivery=webhook.deliveries.get())
+                           delivery=webhook.deliveries.get(), link=link)
 
 
 def route_values(world) -> dict[str, dict[str, object]]:
@@ -71,6 +73,7 @@ def route_values(world) -> dict[str, dict[str, object]]:
         "cases:attachment": {"pk": world.attachment.pk},
         "cases:order": {"pk": world.order.pk},
         "cases:job": {"pk": world.job.pk},
+        "cases:unlink": {"pk": world.link.pk},
         "cases:job_download": {"pk": world.job.pk},
         "cases:reveal": {"name": "contact_id_number"},  # a field, not an object
         "cases:transition": {"name": Transition.VERIFY.value},  # a step, not an object

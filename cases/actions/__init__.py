@@ -2,7 +2,8 @@
 
 - ``cases``: who may do what, references, registering and editing a case, the workflow;
 - ``follow_ups``: follow-ups and attachments;
-- ``orders``: supervision orders (督办单) and their extensions.
+- ``orders``: supervision orders (督办单) and their extensions;
+- ``links``: links between cases and merging a duplicate into its survivor.
 
 Each use case checks the user's right, changes the rows and writes the history in one
 transaction; a refusal raises ``ValidationError`` saying why and changes nothing.
@@ -24,6 +25,15 @@ from cases.actions.cases import (
     update_case,
 )
 from cases.actions.follow_ups import add_attachment, add_attachments, log_follow_up
+from cases.actions.links import (
+    can_link,
+    can_merge,
+    link_cases,
+    merge_cases,
+    register_and_link,
+    unlink_cases,
+    visible_other,
+)
 from cases.actions.orders import (
     acknowledge_order,
     allowed_order_steps,

@@ -271,6 +271,7 @@ def transition(*, user, case: Case, name: str, note: str) -> Case:
     if step.source == Status.CLOSED:
         stamps["closed_at"] = None
         stamps["resolved_at"] = None
+        stamps["merged_into"] = None  # a reopened duplicate counts again
     if step.target == Status.IN_RESOLUTION and step.source in (Status.CLOSED, Status.RESOLVED):
         stamps["next_follow_up_due"] = case.next_due_after(timezone.localdate())
     # Conditional update: if someone changed the status meanwhile, nothing happens.

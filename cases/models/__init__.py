@@ -14,4 +14,5 @@ from cases.models.cases import (
 from cases.models.deadlines import EscalationRule, FollowUpInterval, SecurityPeriod
 from cases.models.follow_ups import Attachment, FollowUp, attachment_path
 from cases.models.jobs import Job, job_path
+from cases.models.links import CaseLink
 from cases.models.orders import CaseAlert, ExtensionRequest, SupervisionOrder

@@ -99,6 +99,10 @@ class CaseQuerySet(ScopedQuerySet):
     def with_related(self):
         return self.select_related("category", "district", "owner")
 
+    def counted(self):
+        """The cases whose figures count: a merged duplicate's are its survivor's."""
+        return self.filter(merged_into__isnull=True)
+
 
 class Case(models.Model):
     """One problem that could cause unrest, tracked until it is resolved and closed."""
@@ -154,6 +158,13 @@ class Case(models.Model):
     supervision_level = models.CharField(
         _("supervision level"), max_length=10, choices=SupervisionLevel.choices, blank=True
     )
+    # Set when a supervisor merged this case into the one it duplicates (its survivor): the
+    # case is closed, and its figures are left out of the totals (cases.stats), which
+    # count the survivor's only. Cleared when the case is reopened.
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, editable=False,
+        related_name="merged_duplicates", verbose_name=_("merged into"),
+    )
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
@@ -203,6 +214,10 @@ class Case(models.Model):
             models.CheckConstraint(
                 name="%(app_label)s_%(class)s_escalation_level_valid",
                 condition=Q(escalation_level__lte=2),
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_not_merged_into_itself",
+                condition=~Q(merged_into=F("id")),
             ),
             # An imported row is identified by its source reference within its district.
             models.UniqueConstraint(

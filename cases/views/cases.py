@@ -12,18 +12,20 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases import actions
-from cases.choices import Status
+from cases import actions, duplicates
+from cases.choices import LinkKind, Status
 from cases.filtersets import CaseFilterSet
 from cases.forms import (
     AttachmentForm,
     CaseForm,
     FollowUpForm,
     IssueOrderForm,
+    LinkForm,
+    MergeForm,
     TransitionForm,
     details_forms,
 )
-from cases.models import Case
+from cases.models import Case, CaseLink
 from cases.views.order_panels import ORDER_PEOPLE, order_panel, with_order_details
 from cases.views.timeline import timeline_entries
 from riskdesk import audit
@@ -144,24 +146,40 @@ def _details_valid(details_by_kind, kind):
 
 @require_http_methods(["GET", "POST"])
 def case_create(request):
+    """Register a case. A first POST with likely duplicates shows them, saving nothing;
+    the user then registers anyway, registers and links, or withdraws (cases.duplicates)."""
     if not actions.can_register(request.user):
         raise PermissionDenied
     case = Case()
     form, details_by_kind, valid, kind = _case_forms(request, case)
+    suggestions, decision = [], request.POST.get("duplicates", "")
     if valid and _details_valid(details_by_kind, kind):
-        try:
-            case = actions.register_case(
-                user=request.user, case=form.instance,
-                details=_details_for_save(details_by_kind, kind),
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, _("Case %(ref)s registered.") % {"ref": case.reference})
-            return redirect(case)
+        details = _details_for_save(details_by_kind, kind)
+        if not decision:
+            suggestions = duplicates.suggestions(request.user, form.instance, details)
+        if not suggestions:
+            try:
+                case = _register(request, form.instance, details, decision)
+            except ValidationError as error:
+                add_errors(form, error)
+            else:
+                messages.success(request, _("Case %(ref)s registered.") % {
+                    "ref": case.reference})
+                return redirect(case)
     return render(request, "cases/form.html", {
         "form": form, "details_forms": details_by_kind, "case": None,
+        "suggestions": suggestions, "link_kinds": LinkKind.choices,
+        "linkable": any(suggestion.visible for suggestion in suggestions),
     })
+
+
+def _register(request, case, details, decision):
+    if decision == "link":
+        return actions.register_and_link(
+            user=request.user, case=case, details=details,
+            other_reference=request.POST.get("link_to", ""),
+            kind=request.POST.get("link_kind", ""))
+    return actions.register_case(user=request.user, case=case, details=details)
 
 
 @require_http_methods(["GET", "POST"])
@@ -241,6 +259,29 @@ def case_page_context(request, case, *, issue_form=None, bound=None):
         "today": today,
         "personal_data": personal_data(case),
         "can_reveal": actions.can_reveal_personal_data(user, case),
+        **links_panel(user, case),
+    }
+
+
+def links_panel(user, case) -> dict:
+    """The case's links (one query), each other case shown whole only if the user may
+    see it (else its district and reference), and the link and merge forms."""
+    scope = scope_of(user)
+    links = [
+        {"link": link, "other": link.other(case), "outgoing": link.from_case_id == case.pk,
+         "visible": scope.covers(link.other(case).district_id)}
+        for link in CaseLink.objects.of(case).select_related(
+            "from_case__district", "to_case__district")
+    ]
+    merged_into = next((item["other"] for item in links
+                        if item["other"].pk == case.merged_into_id), None)
+    return {
+        "links": links,
+        "merged_into": merged_into,
+        "can_link": actions.can_link(user, case),
+        "link_form": LinkForm(prefix="link") if actions.can_link(user, case) else None,
+        "merge_form": MergeForm(prefix="merge") if case.is_open and case.merged_into_id is None
+        and actions.can_merge(user, case) else None,
     }
 
 

@@ -9,7 +9,14 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from cases.choices import EscalationTrigger, EventKind, ExtensionState, Status, SupervisionLevel
+from cases.choices import (
+    EscalationTrigger,
+    EventKind,
+    ExtensionState,
+    LinkKind,
+    Status,
+    SupervisionLevel,
+)
 from cases.models import Case
 
 ORDER_EVENT_KINDS = {
@@ -87,6 +94,10 @@ def timeline_entry(event, names=None) -> dict:
     elif event.kind == EventKind.TRANSITION:
         entry["from_label"] = _status_label(data.get("from"))
         entry["to_label"] = _status_label(data.get("to"))
+    elif event.kind in (EventKind.LINKED, EventKind.UNLINKED):
+        kind = data.get("kind")
+        entry["link_kind"] = (_("has a duplicate") if kind == LinkKind.DUPLICATE_OF
+                              and not data.get("outgoing") else _choice_label(LinkKind, kind))
     elif event.kind in ORDER_EVENT_KINDS or event.kind == EventKind.ESCALATED:
         # An escalation says its level, rule and days overdue, of an order or of the case.
         entry.update(_order_entry(event.kind, data))
