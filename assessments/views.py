@@ -15,9 +15,9 @@ from assessments.choices import AgencyStatus, AgencyStep, AssessmentStatus, Deci
 from assessments.filtersets import AgencyFilterSet, DecisionFilterSet
 from assessments.models import Agency, AgencyDocument, Decision, RiskItem, Training
 from cases.models import Case
-from riskdesk import audit
+from riskdesk import audit, saved_views
 from riskdesk.access import scope_of
-from riskdesk.choices import AuditAction, Role
+from riskdesk.choices import AuditAction, Role, SavedList
 from riskdesk.forms import add_errors
 from riskdesk.lists import paginate
 from riskdesk.uploads import upload_limits
@@ -31,6 +31,10 @@ def scoped_decision(request, pk):
 @require_GET
 @non_atomic_requests  # reads only: no transaction (BEGIN/COMMIT) around it
 def decision_list(request):
+    opened = saved_views.open_list(request, SavedList.DECISIONS, lambda data: DecisionFilterSet(
+        data, queryset=Decision.objects.none(), user=request.user))
+    if opened:
+        return opened
     scoped = Decision.objects.for_user(request.user)
     filterset = DecisionFilterSet(request.GET or None, queryset=scoped, user=request.user)
     # "decisions assessed / of which caused a stability problem" (one query)
@@ -40,6 +44,7 @@ def decision_list(request):
     return render(request, "assessments/decision_list.html", {
         "filterset": filterset, **paginate(request, filterset.qs.with_related()),
         "can_register": actions.can_register(request.user), "figures": figures,
+        **saved_views.list_views(request, SavedList.DECISIONS),
     })
 
 

@@ -111,11 +111,28 @@ EXPORT_COLUMNS = [
     ("updated_at", lambda case: _local(case.updated_at)),
 ]
 DETAILS = ("real_estate", "wage_arrears", "mass_victim")
+COLUMNS_PARAM = "columns"  # ?columns=reference,title,...: the list's chosen columns
 
 
-def headers() -> list[str]:
+def columns_of(query) -> list[str] | None:
+    """The columns a list's query string (a QueryDict) asks the export for, or None."""
+    names = [name for name in query.get(COLUMNS_PARAM, "").split(",") if name]
+    return names or None
+
+
+def selected(names=None) -> list:
+    """The export's (name, accessor) columns: those named, in the order named (the
+    columns the user chose on the list), else all of them."""
+    if not names:
+        return EXPORT_COLUMNS
+    by_name = dict(EXPORT_COLUMNS)
+    chosen = [(name, by_name[name]) for name in dict.fromkeys(names) if name in by_name]
+    return chosen or EXPORT_COLUMNS
+
+
+def headers(columns=None) -> list[str]:
     """The columns' headers in the active language: the import template's."""
-    return [column_label(name) for name, _accessor in EXPORT_COLUMNS]
+    return [column_label(name) for name, _accessor in selected(columns)]
 
 
 def neutralise(value) -> str:
@@ -136,16 +153,18 @@ def neutralise(value) -> str:
     return text
 
 
-def _rows(queryset):
+def _rows(queryset, columns=None):
+    columns = selected(columns)
     cases = queryset.select_related("category", "district", "owner", *DETAILS).iterator(
         chunk_size=CHUNK_SIZE
     )
     for case in cases:
-        yield [accessor(case) for _name, accessor in EXPORT_COLUMNS]
+        yield [accessor(case) for _name, accessor in columns]
 
 
-def csv_rows(queryset):
-    """CSV text, line by line: a BOM and the header, then one line per case."""
+def csv_rows(queryset, columns=None):
+    """CSV text, line by line: a BOM and the header, then one line per case; only
+    ``columns`` (names) when given."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
 
@@ -155,8 +174,8 @@ def csv_rows(queryset):
         writer.writerow([neutralise(value) for value in values])
         return buffer.getvalue()
 
-    yield BOM + line(headers())
-    for values in _rows(queryset):
+    yield BOM + line(headers(columns))
+    for values in _rows(queryset, columns):
         yield line(values)
 
 
@@ -165,17 +184,18 @@ def _xlsx_text(value: str) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("", neutralise(value))[:XLSX_CELL_MAX]
 
 
-def write_xlsx(queryset, path) -> None:
-    """Write the cases as an Excel workbook (one sheet, bold header) to ``path``."""
+def write_xlsx(queryset, path, columns=None) -> None:
+    """Write the cases as an Excel workbook (one sheet, bold header) to ``path``; only
+    ``columns`` (names) when given."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=str(capfirst(Case._meta.verbose_name_plural))[:31])
     sheet.freeze_panes = "A2"  # the header stays in view while scrolling
     wide = {"title", "description"}
-    for number, (name, _accessor) in enumerate(EXPORT_COLUMNS, start=1):
+    for number, (name, _accessor) in enumerate(selected(columns), start=1):
         sheet.column_dimensions[get_column_letter(number)].width = 40 if name in wide else 16
     bold = Font(bold=True)
     header_cells = []
-    for header in headers():
+    for header in headers(columns):
         cell = WriteOnlyCell(sheet, value=_xlsx_text(header))
         cell.font = bold
         header_cells.append(cell)
@@ -186,7 +206,7 @@ def write_xlsx(queryset, path) -> None:
         cell.number_format = number_format
         return cell
 
-    for values in _rows(queryset):
+    for values in _rows(queryset, columns):
         row = []
         for value in values:
             if value is None or value == "":

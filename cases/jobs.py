@@ -101,6 +101,7 @@ def _export(job):
     filterset = CaseFilterSet(QueryDict(job.query) or None,
                               queryset=Case.objects.for_user(user), user=user)
     cases = filterset.qs
+    columns = exports.columns_of(QueryDict(job.query))
     total = cases.count()
     job.rows = total
     stamp = f"{timezone.localtime():%Y%m%d-%H%M}"
@@ -108,14 +109,14 @@ def _export(job):
         if job.kind == JobKind.EXPORT_CSV:
             path = Path(folder) / "export.csv"
             with path.open("w", encoding="utf-8", newline="") as out:
-                for number, line in enumerate(exports.csv_rows(cases)):
+                for number, line in enumerate(exports.csv_rows(cases, columns)):
                     out.write(line)
                     if number and number % PROGRESS_EVERY == 0:
                         _progress(job, number, total)
             name = f"riskdesk-cases-{stamp}.csv"
         else:
             path = Path(folder) / "export.xlsx"
-            exports.write_xlsx(cases, path)
+            exports.write_xlsx(cases, path, columns)
             name = f"riskdesk-cases-{stamp}.xlsx"
         with path.open("rb") as handle:
             job.result.save(name, File(handle), save=False)

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from cases.views import cases, exports, follow_ups, imports, jobs, links, orders
+from cases.views import cases, columns, exports, follow_ups, imports, jobs, links, orders
 
 
 class ReferenceConverter:
@@ -19,6 +19,7 @@ app_name = "cases"
 urlpatterns = [
     path("", cases.case_list, name="list"),
     path("new/", cases.case_create, name="create"),
+    path("columns/", columns.case_columns, name="columns"),
     path("export.csv", exports.export_csv, name="export_csv"),
     path("export.xlsx", exports.export_xlsx, name="export_xlsx"),
     path("import/", imports.case_import, name="import"),

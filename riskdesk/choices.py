@@ -89,3 +89,19 @@ class AuditAction(models.TextChoices):
 class AttachmentKind(models.TextChoices):
     DOCUMENT = "document", _("Document")
     PHOTO = "photo", _("Photo")
+
+
+class SavedList(models.TextChoices):
+    """The lists whose filters, sort and columns can be saved as named views."""
+
+    CASES = "cases", _("Risk cases")
+    ORDERS = "orders", _("Supervision orders")
+    DECISIONS = "decisions", _("Major decisions")
+
+
+class Visibility(models.TextChoices):
+    """Who sees a saved view (each viewer still sees only the rows of their own scope)."""
+
+    PERSONAL = "personal", _("Only me")
+    DISTRICT = "district", _("My district(s)")
+    CITY = "city", _("The whole city")

@@ -39,6 +39,8 @@ def navigation(request):
         contribute = getattr(config, "navigation", None)
         if callable(contribute):
             items.extend(contribute(scope))
+    if scope.role in (Role.STAFF, Role.SUPERVISOR, Role.ADMIN):
+        items.append(NavItem(_("Saved views"), reverse("saved_views:index"), "views"))
     if scope.is_admin:
         items.append(NavItem(_("Administration"), reverse("admin:index"), "admin"))
     current = request.path.strip("/").split("/", 1)[0]

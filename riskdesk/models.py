@@ -7,7 +7,15 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from riskdesk.access import ScopedQuerySet
-from riskdesk.choices import AuditAction, Delivery, EmailStatus, NoticeKind, Role
+from riskdesk.choices import (
+    AuditAction,
+    Delivery,
+    EmailStatus,
+    NoticeKind,
+    Role,
+    SavedList,
+    Visibility,
+)
 
 
 class DistrictQuerySet(ScopedQuerySet):
@@ -326,3 +334,102 @@ class ExternalIdentity(models.Model):
 
     def __str__(self):
         return f"{self.subject} @ {self.issuer}"
+
+
+def no_columns():
+    return []  # a callable: each row gets its own list (and ``list`` is a field below)
+
+
+class SavedViewQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The views ``user`` may open: their own, the district views of a colleague of
+        one of their districts, and the city-wide ones. A view carries filters only:
+        the rows it shows are always the viewer's (``Model.objects.for_user(viewer)``)."""
+        from riskdesk.access import scope_of
+
+        scope = scope_of(user)
+        if scope.role is None:
+            return self.none()
+        shared = Q(visibility=Visibility.CITY) | Q(owner=user)
+        if scope.district_ids:
+            shared |= Q(visibility=Visibility.DISTRICT,
+                        owner__membership__districts__in=scope.district_ids)
+        # distinct: an owner with two districts in common would be joined twice
+        return self.filter(shared).distinct()
+
+
+class SavedView(models.Model):
+    """A list's filters and sort (its query string) and columns, saved under a name
+    (``riskdesk.saved_views``)."""
+
+    list = models.CharField(_("list"), max_length=20, choices=SavedList.choices)
+    name = models.CharField(_("name"), max_length=80)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views",
+        verbose_name=_("owner"),
+    )
+    visibility = models.CharField(
+        _("shared with"), max_length=10, choices=Visibility.choices,
+        default=Visibility.PERSONAL,
+    )
+    query = models.TextField(_("filters and sort"), blank=True,
+                             help_text=_("The list's query string."))
+    columns = models.JSONField(_("columns"), default=no_columns, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = SavedViewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["list", "name", "id"]
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+        constraints = [
+            models.UniqueConstraint(
+                name="%(app_label)s_%(class)s_unique_name", fields=["owner", "list", "name"]
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_list_valid", condition=Q(list__in=SavedList.values)
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_visibility_valid",
+                condition=Q(visibility__in=Visibility.values),
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_name_not_blank", condition=~Q(name=""),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ListSetting(models.Model):
+    """One user's settings of one list: the default view (opened when the list is opened
+    without parameters) and the columns chosen outside a view."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="list_settings",
+    )
+    list = models.CharField(_("list"), max_length=20, choices=SavedList.choices)
+    default_view = models.ForeignKey(
+        SavedView, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("default view"),
+    )
+    columns = models.JSONField(_("columns"), default=no_columns, blank=True)
+
+    class Meta:
+        ordering = ["user", "list"]
+        verbose_name = _("list setting")
+        verbose_name_plural = _("list settings")
+        constraints = [
+            models.UniqueConstraint(
+                name="%(app_label)s_%(class)s_unique_user_list", fields=["user", "list"]
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_list_valid", condition=Q(list__in=SavedList.values)
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.list}"

@@ -34,6 +34,7 @@ urlpatterns = [
     path("notifications/read-all/", views.notification_read_all, name="notifications_read_all"),
     path("notifications/settings/", views.notification_settings, name="notification_settings"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("views/", include("riskdesk.saved_view_pages")),
     path("cases/", include("cases.urls")),
     path("supervision/", include("cases.urls_supervision")),
     path("", include("assessments.urls")),  # decisions/, agencies/, trainings/

@@ -19,7 +19,8 @@ from assessments import actions as assessment_actions
 from cases import actions
 from cases.choices import JobKind, JobState, LinkKind, SupervisionLevel, Transition
 from cases.models import Job
-from riskdesk.choices import Announcement, NoticeKind
+from riskdesk.choices import Announcement, NoticeKind, SavedList, Visibility
+from riskdesk.models import SavedView
 from riskdesk.notify import notify
 from tests.cases.test_attachments import PDF, docx_bytes
 from webhooks.emit import create_event
@@ -59,7 +60,9 @@ def world(case, make_case, owner, district_supervisor, recorded, agency, setting
         kinds=[Announcement.CASE_REGISTERED], secret="a-secret-of-the-world-0123456789")
     create_event(Announcement.TEST, [webhook])
     token, _key = tokens.issue(owner, name="12345 hotline")
-    return SimpleNamespace(token=token, case=case, attachment=attachment, order=order,
+    view = SavedView.objects.create(owner=owner, list=SavedList.CASES, name="High risk",
+                                    visibility=Visibility.DISTRICT, query="risk_level=high")
+    return SimpleNamespace(token=token, view=view, case=case, attachment=attachment, order=order,
                            extension=extension, decision=recorded.decision,
                            assessment=recorded, agency=agency,
                            document=document, notice=notice, job=job, webhook=webhook,
@@ -93,6 +96,7 @@ def route_values(world) -> dict[str, dict[str, object]]:
         "api:order-decide": {"pk": world.order.pk, "ext_id": world.extension.pk},
         "api:notification-read": {"pk": world.notice.pk},
         "api_tokens:": {"pk": world.token.pk},
+        "saved_views:": {"pk": world.view.pk},
     }
 
 

@@ -12,7 +12,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases import actions, duplicates
+from cases import actions, columns, duplicates
 from cases.choices import LinkKind, Status
 from cases.filtersets import CaseFilterSet
 from cases.forms import (
@@ -28,9 +28,9 @@ from cases.forms import (
 from cases.models import Case, CaseLink
 from cases.views.order_panels import ORDER_PEOPLE, order_panel, with_order_details
 from cases.views.timeline import timeline_entries
-from riskdesk import audit
+from riskdesk import audit, saved_views
 from riskdesk.access import scope_of
-from riskdesk.choices import AuditAction
+from riskdesk.choices import AuditAction, SavedList
 from riskdesk.forms import add_errors
 from riskdesk.lists import paginate, remembered
 
@@ -58,9 +58,10 @@ class CasePaginator(Paginator):
     skipped row.
     """
 
-    def __init__(self, object_list, per_page, *, count):
+    def __init__(self, object_list, per_page, *, count, details=False):
         super().__init__(object_list, per_page)
         self._count = count
+        self.details = details  # read the category details with the page (columns)
 
     @property
     def count(self):
@@ -73,7 +74,10 @@ class CasePaginator(Paginator):
         ids = self.page_ids(bottom, top)
         # The ids come from the scoped, filtered queryset: reading them back needs neither
         # the scope nor the filters again (a search would otherwise run twice).
-        by_id = Case.objects.with_related().in_bulk(ids)
+        cases = Case.objects.with_related()
+        if self.details:
+            cases = cases.select_related(*columns.DETAILS)
+        by_id = cases.in_bulk(ids)
         return self._get_page([by_id[pk] for pk in ids if pk in by_id], number, self)
 
     def page_ids(self, bottom, top) -> list:
@@ -100,10 +104,18 @@ def _with_status(request, value) -> str:
 @require_GET
 @non_atomic_requests  # reads only: no transaction (BEGIN/COMMIT) around it
 def case_list(request):
+    opened = saved_views.open_list(request, SavedList.CASES, lambda data: CaseFilterSet(
+        data, queryset=Case.objects.none(), user=request.user))
+    if opened:
+        return opened
     restore = remembered(request, "cases")
     if restore:
         return restore
     filterset, cases = filtered_cases(request)
+    scope, today = scope_of(request.user), timezone.localdate()
+    views = saved_views.list_views(
+        request, SavedList.CASES, choose_columns=lambda view, setting: columns.chosen(
+            view=view, setting=setting, show_district=not scope.is_staff))
     # Counts per status for the current filters but any status: one grouped query, which
     # also gives the list's count (the statuses chosen, else all).
     counts = filterset.status_counts()
@@ -111,10 +123,16 @@ def case_list(request):
                      for value, label in Status.choices]
     chosen = filterset.form.cleaned_data.get("status") if filterset.is_bound else None
     count = sum(counts.get(value, 0) for value in chosen) if chosen else sum(counts.values())
-    scope, today = scope_of(request.user), timezone.localdate()
+    shown = views["columns"]
+    listed = paginate(request, cases, CasePaginator, count=count,
+                      details=columns.needs_details(shown))
     return render(request, "cases/list.html", {
         "filterset": filterset,
-        **paginate(request, cases, CasePaginator, count=count),
+        **listed,
+        **views,
+        "rows": columns.rows(listed["page"].object_list, shown),
+        "column_choices": columns.choices(shown),
+        "columns_param": ",".join(column.key for column in shown),
         "show_district": not scope.is_staff,
         "status_counts": status_counts,
         "total": sum(counts.values()),

@@ -42,7 +42,8 @@ def export_csv(request):
     if background:
         return background
     response = StreamingHttpResponse(
-        exports.csv_rows(cases), content_type="text/csv; charset=utf-8"
+        exports.csv_rows(cases, exports.columns_of(request.GET)),
+        content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{export_name("csv")}"'
     return response
@@ -56,7 +57,7 @@ def export_xlsx(request):
     if background:
         return background
     handle = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes it)
-    exports.write_xlsx(cases, Path(handle.name))
+    exports.write_xlsx(cases, Path(handle.name), exports.columns_of(request.GET))
     handle.seek(0)
     return FileResponse(handle, as_attachment=True, filename=export_name("xlsx"))
 

@@ -19,6 +19,8 @@ from cases.forms import IssueOrderForm, order_step_form
 from cases.models import ExtensionRequest, SupervisionOrder
 from cases.views.cases import case_page_context, scoped_case
 from cases.views.order_panels import ORDER_PEOPLE, order_panel, order_timeline, with_order_details
+from riskdesk import saved_views
+from riskdesk.choices import SavedList
 from riskdesk.forms import add_errors
 from riskdesk.lists import paginate, remembered
 
@@ -34,6 +36,11 @@ def scoped_order(request, pk):
 @require_GET
 @non_atomic_requests  # reads only: no transaction (BEGIN/COMMIT) around it
 def order_list(request):
+    opened = saved_views.open_list(
+        request, SavedList.ORDERS, lambda data: SupervisionOrderFilterSet(
+            data, queryset=SupervisionOrder.objects.none(), user=request.user))
+    if opened:
+        return opened
     restore = remembered(request, "orders")
     if restore:
         return restore
@@ -56,6 +63,7 @@ def order_list(request):
     return render(request, "cases/orders.html", {
         "filterset": filterset,
         **paginate(request, orders),
+        **saved_views.list_views(request, SavedList.ORDERS),
         "today": timezone.localdate(),
     })
 
