@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "riskdesk",
     "cases",
     "assessments",
+    "drills",
     "reports",
     "webhooks",
     "api",

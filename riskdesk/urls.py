@@ -36,6 +36,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("cases/", include("cases.urls")),
     path("supervision/", include("cases.urls_supervision")),
+    path("drills/", include("drills.urls")),
     path("", include("assessments.urls")),  # decisions/, agencies/, trainings/
     path("integrations/webhooks/", include("webhooks.urls")),
     path("api/", include("api.urls")),  # the REST API, v1 (README "Integrations")

@@ -19,6 +19,9 @@ from assessments import actions as assessment_actions
 from cases import actions
 from cases.choices import JobKind, JobState, SupervisionLevel, Transition
 from cases.models import Job
+from drills import actions as drill_actions
+from drills.choices import DrillKind
+from drills.models import Drill
 from riskdesk.choices import Announcement, NoticeKind
 from riskdesk.notify import notify
 from tests.cases.test_attachments import PDF, docx_bytes
@@ -57,7 +60,12 @@ def world(case, owner, district_supervisor, recorded, agency, settings, tmp_path
         kinds=[Announcement.CASE_REGISTERED], secret="a-secret-of-the-world-0123456789")
     create_event(Announcement.TEST, [webhook])
     token, _key = tokens.issue(owner, name="12345 hotline")
-    return SimpleNamespace(token=token, case=case, attachment=attachment, order=order,
+    drill = drill_actions.record_drill(
+        user=owner, drill=Drill(district=case.district, date=datetime.date.today(),
+                                kind=DrillKind.FIRE, participants=40, scenario="Warehouse fire"),
+        uploads=[SimpleUploadedFile("drill.pdf", PDF)])
+    return SimpleNamespace(token=token, drill=drill, drill_file=drill.attachments.get(),
+                           case=case, attachment=attachment, order=order,
                            extension=extension, decision=recorded.decision,
                            assessment=recorded, agency=agency,
                            document=document, notice=notice, job=job, webhook=webhook,
@@ -90,6 +98,7 @@ def route_values(world) -> dict[str, dict[str, object]]:
         "api:order-decide": {"pk": world.order.pk, "ext_id": world.extension.pk},
         "api:notification-read": {"pk": world.notice.pk},
         "api_tokens:": {"pk": world.token.pk},
+        "drills:": {"pk": world.drill.pk, "file": world.drill_file.pk},
     }
 
 
