@@ -18,6 +18,7 @@ from assessments import stats as assessment_stats
 from assessments.models import Agency
 from cases import stats as case_stats
 from cases.models import Category
+from drills import stats as drill_stats
 from reports import charts as charts_
 from reports.selection import Selection
 from riskdesk.figures import Figure
@@ -66,6 +67,7 @@ def figures(selection: Selection, sort: str = "-open") -> dict:
         "slipping": case_stats.oldest_slipping(cases, today=today),
         "orders": case_stats.overdue_orders(selection.orders(), today=today, base=base),
         "trend": case_stats.trend(cases, period=period, base=base),
+        "drills": drill_stats.period_drills(selection.drills(), period=period, base=base),
         "league": league(selection, open_cases, in_period, sort),
         "sort": sort if sort.lstrip("-") in LEAGUE_SORTS else "-open",
         "league_columns": [
