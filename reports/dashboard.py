@@ -47,6 +47,9 @@ def dashboard(selection: Selection, sort: str = "-open") -> dict:
         charts["recommendation"] = charts_.horizontal(
             (label, figure) for _v, label, figure in context["assessed"]["by_recommendation"])
     context["charts"] = charts
+    # The page's own figure (the API's /stats/ does not give it, nor pay for it).
+    context["drills"] = drill_stats.period_drills(selection.drills(), period=selection.period,
+                                                  base=selection.base)
     return context
 
 
@@ -67,7 +70,6 @@ def figures(selection: Selection, sort: str = "-open") -> dict:
         "slipping": case_stats.oldest_slipping(cases, today=today),
         "orders": case_stats.overdue_orders(selection.orders(), today=today, base=base),
         "trend": case_stats.trend(cases, period=period, base=base),
-        "drills": drill_stats.period_drills(selection.drills(), period=period, base=base),
         "league": league(selection, open_cases, in_period, sort),
         "sort": sort if sort.lstrip("-") in LEAGUE_SORTS else "-open",
         "league_columns": [
