@@ -56,6 +56,7 @@ COPY pyproject.toml README.md manage.py ./
 COPY riskdesk/ riskdesk/
 COPY cases/ cases/
 COPY assessments/ assessments/
+COPY drills/ drills/
 COPY reports/ reports/
 COPY webhooks/ webhooks/
 COPY api/ api/
@@ -72,7 +73,7 @@ COPY locale/ locale/
 # exist only for this one command. The code stays owned by root; the var dir (beat
 # schedule, media, static) is the app's, so that web can collect the static files again
 # into its volume at start (docker-compose.yml).
-RUN python -m compileall -q riskdesk cases assessments reports webhooks api \
+RUN python -m compileall -q riskdesk cases assessments drills reports webhooks api \
  && mkdir -p /var/lib/riskdesk/media /var/lib/riskdesk/static \
  && SECRET_KEY=build-only ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput -v0 \
  && chown -R riskdesk:riskdesk /var/lib/riskdesk

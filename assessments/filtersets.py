@@ -16,6 +16,7 @@ from assessments.choices import (
 )
 from assessments.models import Agency, Decision
 from assessments.models.decisions import DECISION_REFERENCE_PREFIX
+from cases.filtersets import SortFilter
 from riskdesk.filters import ModelIdsFilter, date_range
 from riskdesk.models import District
 
@@ -98,6 +99,15 @@ class AgencyFilterSet(filters.FilterSet):
     expiring_within = filters.NumberFilter(
         label=_("Expiring within (days)"), method="filter_expiring", min_value=0,
         max_value=3650)
+    # Sorting by the quality scores needs ``Agency.objects.with_scores()`` (the view's).
+    o = SortFilter(
+        label=_("Sort by"),
+        fields=[
+            ("name", "name", _("Agency")), ("valid_until", "valid_until", _("Valid until")),
+            ("score_rank", "score", _("Average quality score")),
+            ("scored_count", "scored", _("Scored assessments")),
+        ],
+    )
 
     class Meta:
         model = Agency

@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from assessments.choices import (
@@ -22,6 +23,7 @@ from assessments.models import (
     Training,
 )
 from riskdesk.access import scope_of
+from riskdesk.choices import Role
 from riskdesk.forms import DateInput, MultipleFileField
 from riskdesk.models import District
 
@@ -247,17 +249,35 @@ class ViolationForm(forms.Form):
             f", {line.suspension_months}" if line.suspension_months else "")
 
 
+class AccountsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.get_username()
+
+
 class TrainingForm(forms.ModelForm):
     attendees = forms.CharField(
         label=_("Attendees"), required=False, widget=forms.Textarea(attrs={"rows": 6}),
         max_length=20000,
-        help_text=_("One per line: name, then a district code (e.g. kundulun) or an "
-                    "agency's credit code."))
+        help_text=_("People without a user account, one per line: name, then a district "
+                    "code (e.g. kundulun) or an agency's credit code."))
+    accounts = AccountsField(
+        label=_("Attendees with a user account"), required=False,
+        queryset=get_user_model().objects.none(),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
 
     class Meta:
         model = Training
         fields = ["date", "topic", "trainer", "location"]
         widgets = {"date": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Everyone who may attend: active district staff, supervisors and assessors.
+        self.fields["accounts"].queryset = get_user_model().objects.filter(
+            is_active=True,
+            membership__role__in=(Role.STAFF, Role.SUPERVISOR, Role.ASSESSOR),
+        ).order_by("first_name", "username")
 
     def clean_attendees(self):
         rows = []

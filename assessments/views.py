@@ -323,8 +323,10 @@ def _registry_user(request):
 def agency_list(request):
     _registry_user(request)
     scoped = Agency.objects.for_user(request.user)
-    filterset = AgencyFilterSet(request.GET or None, queryset=scoped)
-    agencies = filterset.qs.prefetch_related("scopes").order_by("name")
+    filterset = AgencyFilterSet(request.GET or None, queryset=scoped.with_scores())
+    agencies = filterset.qs.prefetch_related("scopes")
+    if not agencies.query.order_by:
+        agencies = agencies.order_by("name", "pk")
     queue = None
     if actions.is_admin(request.user):
         queue = list(scoped.filter(status__in=[AgencyStatus.SUBMITTED,
@@ -432,7 +434,8 @@ def training_list(request):
     from assessments.models import Attendance
 
     trainings = Training.objects.prefetch_related(
-        Prefetch("attendees", queryset=Attendance.objects.select_related("agency", "district")))
+        Prefetch("attendees", queryset=Attendance.objects.select_related(
+            "agency", "district", "user")))
     return render(request, "assessments/training_list.html", {
         "trainings": trainings, "can_add": actions.is_admin(request.user)})
 
@@ -445,7 +448,8 @@ def training_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             actions.record_training(user=request.user, training=form.instance,
-                                    attendees=form.cleaned_data["attendees"])
+                                    attendees=form.cleaned_data["attendees"],
+                                    accounts=form.cleaned_data["accounts"])
         except ValidationError as error:
             add_errors(form, error)
         else:

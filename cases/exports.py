@@ -165,6 +165,12 @@ def _rows(queryset, columns=None):
 def csv_rows(queryset, columns=None):
     """CSV text, line by line: a BOM and the header, then one line per case; only
     ``columns`` (names) when given."""
+    return csv_lines(headers(columns), _rows(queryset, columns))
+
+
+def csv_lines(header, rows):
+    """CSV text, line by line: a BOM and ``header``, then one line per row of ``rows``
+    (every export's writer: the cases', the drills')."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
 
@@ -174,8 +180,8 @@ def csv_rows(queryset, columns=None):
         writer.writerow([neutralise(value) for value in values])
         return buffer.getvalue()
 
-    yield BOM + line(headers(columns))
-    for values in _rows(queryset, columns):
+    yield BOM + line(header)
+    for values in rows:
         yield line(values)
 
 
@@ -187,16 +193,23 @@ def _xlsx_text(value: str) -> str:
 def write_xlsx(queryset, path, columns=None) -> None:
     """Write the cases as an Excel workbook (one sheet, bold header) to ``path``; only
     ``columns`` (names) when given."""
+    write_sheet(path, title=Case._meta.verbose_name_plural, header=headers(columns),
+                rows=_rows(queryset, columns),
+                wide=[name in {"title", "description"} for name, _accessor in selected(columns)])
+
+
+def write_sheet(path, *, title, header, rows, wide) -> None:
+    """Write ``rows`` under ``header`` as an Excel workbook (one sheet, bold header) to
+    ``path``; ``wide`` says for each column whether it holds long text."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=str(capfirst(Case._meta.verbose_name_plural))[:31])
+    sheet = workbook.create_sheet(title=str(capfirst(title))[:31])
     sheet.freeze_panes = "A2"  # the header stays in view while scrolling
-    wide = {"title", "description"}
-    for number, (name, _accessor) in enumerate(selected(columns), start=1):
-        sheet.column_dimensions[get_column_letter(number)].width = 40 if name in wide else 16
+    for number, is_wide in enumerate(wide, start=1):
+        sheet.column_dimensions[get_column_letter(number)].width = 40 if is_wide else 16
     bold = Font(bold=True)
     header_cells = []
-    for header in headers(columns):
-        cell = WriteOnlyCell(sheet, value=_xlsx_text(header))
+    for text in header:
+        cell = WriteOnlyCell(sheet, value=_xlsx_text(text))
         cell.font = bold
         header_cells.append(cell)
     sheet.append(header_cells)
@@ -206,7 +219,7 @@ def write_xlsx(queryset, path, columns=None) -> None:
         cell.number_format = number_format
         return cell
 
-    for values in _rows(queryset, columns):
+    for values in rows:
         row = []
         for value in values:
             if value is None or value == "":
@@ -223,4 +236,3 @@ def write_xlsx(queryset, path, columns=None) -> None:
                 row.append(_xlsx_text(value))
         sheet.append(row)
     workbook.save(path)
-

@@ -197,6 +197,7 @@ class SupervisionOrderFilterSet(filters.FilterSet):
         label=_("District"), field_name="case__district", queryset=District.objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
+    issued = date_range(_("Issued between"), "issued_at")
     o = SortFilter(
         label=_("Sort by"),
         fields=[

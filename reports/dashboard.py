@@ -18,6 +18,7 @@ from assessments import stats as assessment_stats
 from assessments.models import Agency
 from cases import stats as case_stats
 from cases.models import Category
+from drills import stats as drill_stats
 from reports import charts as charts_
 from reports.selection import Selection
 from riskdesk.figures import Figure
@@ -46,6 +47,9 @@ def dashboard(selection: Selection, sort: str = "-open") -> dict:
         charts["recommendation"] = charts_.horizontal(
             (label, figure) for _v, label, figure in context["assessed"]["by_recommendation"])
     context["charts"] = charts
+    # The page's own figure (the API's /stats/ does not give it, nor pay for it).
+    context["drills"] = drill_stats.period_drills(selection.drills(), period=selection.period,
+                                                  base=selection.base)
     return context
 
 

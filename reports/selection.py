@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from assessments.models import Decision
 from cases.models import Case, SupervisionOrder
+from drills.models import Drill
 from riskdesk.access import scope_of
 from riskdesk.models import District
 from riskdesk.periods import Period
@@ -54,6 +55,10 @@ class Selection:
     def orders(self):
         orders = SupervisionOrder.objects.for_user(self.user)
         return orders.filter(case__district=self.district) if self.district else orders
+
+    def drills(self):
+        drills = Drill.objects.for_user(self.user)
+        return drills.filter(district=self.district) if self.district else drills
 
     def decisions(self):
         decisions = Decision.objects.for_user(self.user)

@@ -13,6 +13,7 @@ from assessments.models import Agency
 from cases import stats as case_stats
 from cases.choices import CategoryKind
 from cases.models import Category
+from drills import stats as drill_stats
 from reports.selection import Selection
 from riskdesk.formatting import money, number, percent
 from riskdesk.periods import Period
@@ -100,6 +101,15 @@ def summary(selection: Selection) -> list[Section]:
         ) % {"count": number(escalated)})
     if supervision:
         sections.append(Section(_("Supervision"), supervision))
+
+    drills = drill_stats.period_drills(selection.drills(), period=period, base=selection.base)
+    if drills["count"].value:
+        sections.append(Section(_("Emergency drills"), [ngettext(
+            "Held %(count)s emergency drill with %(people)s participants.",
+            "Held %(count)s emergency drills with %(people)s participants.",
+            drills["count"].value,
+        ) % {"count": number(drills["count"].value),
+             "people": number(drills["participants"].value)}]))
 
     if selection.sees_assessments:
         assessments = assessment_section(selection)

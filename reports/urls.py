@@ -10,4 +10,5 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("reports/summary/", views.summary, name="summary"),
     path("reports/summary.docx", views.summary_docx, name="summary_docx"),
+    path("reports/security-periods/", views.security_periods, name="security_periods"),
 ]

@@ -8,17 +8,19 @@ from django.conf import settings
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils import formats
+from django.utils import formats, timezone
 from django.views.decorators.http import require_GET
 
 from assessments.models import Assessment
 from reports import dashboard as dashboard_
+from reports import security_periods as security_
 from reports import summary as summary_
 from reports import summary_docx as document_
 from reports.selection import Selection
 from riskdesk import periods
 from riskdesk.access import scope_of
 from riskdesk.choices import Role
+from riskdesk.lists import paginate
 from riskdesk.models import District
 
 DASHBOARD_ROLES = (Role.STAFF, Role.SUPERVISOR, Role.ADMIN)
@@ -96,6 +98,17 @@ def summary(request):
         "issued_on": summary_.summary_date(selection),
         **_period_choices(selection),
     })
+
+
+@require_GET
+@transaction.non_atomic_requests  # reads only: no transaction (BEGIN/COMMIT) around it
+def security_periods(request):
+    """What was done during each security period, in the user's scope."""
+    if scope_of(request.user).role not in DASHBOARD_ROLES:
+        raise Http404
+    page = paginate(request, security_.periods_with_work(request.user))
+    page["rows"] = security_.rows(page["page"].object_list, timezone.localdate())
+    return render(request, "reports/security_periods.html", page)
 
 
 @require_GET

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "riskdesk",
     "cases",
     "assessments",
+    "drills",
     "reports",
     "webhooks",
     "api",

@@ -37,6 +37,7 @@ urlpatterns = [
     path("views/", include("riskdesk.saved_view_pages")),
     path("cases/", include("cases.urls")),
     path("supervision/", include("cases.urls_supervision")),
+    path("drills/", include("drills.urls")),
     path("", include("assessments.urls")),  # decisions/, agencies/, trainings/
     path("integrations/webhooks/", include("webhooks.urls")),
     path("api/", include("api.urls")),  # the REST API, v1 (README "Integrations")

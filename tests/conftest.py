@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.utils import translation
 
@@ -70,3 +72,19 @@ def client_for(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def make_drill():
+    """Record a drill through the action: ``make_drill(user, district, **fields)``."""
+    from drills import actions
+    from drills.choices import DrillKind
+    from drills.models import Drill
+
+    def make(user, district, uploads=(), **fields):
+        values = {"date": datetime.date.today(), "kind": DrillKind.FIRE, "participants": 30,
+                  "scenario": "A fire in the district's grain store", **fields}
+        return actions.record_drill(user=user, drill=Drill(district=district, **values),
+                                    uploads=list(uploads))
+
+    return make

@@ -19,6 +19,9 @@ from assessments import actions as assessment_actions
 from cases import actions
 from cases.choices import JobKind, JobState, LinkKind, SupervisionLevel, Transition
 from cases.models import Job
+from drills import actions as drill_actions
+from drills.choices import DrillKind
+from drills.models import Drill
 from riskdesk.choices import Announcement, NoticeKind, SavedList, Visibility
 from riskdesk.models import SavedView
 from riskdesk.notify import notify
@@ -62,7 +65,13 @@ def world(case, make_case, owner, district_supervisor, recorded, agency, setting
     token, _key = tokens.issue(owner, name="12345 hotline")
     view = SavedView.objects.create(owner=owner, list=SavedList.CASES, name="High risk",
                                     visibility=Visibility.DISTRICT, query="risk_level=high")
-    return SimpleNamespace(token=token, view=view, case=case, attachment=attachment, order=order,
+    drill = drill_actions.record_drill(
+        user=owner, drill=Drill(district=case.district, date=datetime.date.today(),
+                                kind=DrillKind.FIRE, participants=40, scenario="Warehouse fire"),
+        uploads=[SimpleUploadedFile("drill.pdf", PDF)])
+    return SimpleNamespace(token=token, view=view, drill=drill,
+                           drill_file=drill.attachments.get(),
+                           case=case, attachment=attachment, order=order,
                            extension=extension, decision=recorded.decision,
                            assessment=recorded, agency=agency,
                            document=document, notice=notice, job=job, webhook=webhook,
@@ -97,6 +106,7 @@ def route_values(world) -> dict[str, dict[str, object]]:
         "api:notification-read": {"pk": world.notice.pk},
         "api_tokens:": {"pk": world.token.pk},
         "saved_views:": {"pk": world.view.pk},
+        "drills:": {"pk": world.drill.pk, "file": world.drill_file.pk},
     }
 
 

@@ -5,7 +5,8 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Func, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -56,6 +57,24 @@ class AgencyQuerySet(models.QuerySet):
         if scope.role == Role.ASSESSOR:
             return self.filter(members__user=user)
         return self.none()
+
+    def with_scores(self):
+        """Each agency's ``score_average`` (of its scored assessments, None without any),
+        ``scored_count`` and ``score_rank`` (the average, 0 without any: for sorting, so
+        unscored agencies come last when sorted by score, best first). Subqueries, so a
+        filter that joins (declared scopes) counts no assessment twice."""
+        from assessments.models.decisions import Assessment
+
+        scored = Assessment.objects.filter(agency=OuterRef("pk"), quality_score__isnull=False)
+        average = Subquery(scored.order_by().annotate(
+            value=Func("quality_score", function="AVG", output_field=models.DecimalField()),
+        ).values("value"), output_field=models.DecimalField())
+        count = Subquery(scored.order_by().annotate(
+            value=Func("pk", function="COUNT", output_field=models.IntegerField()),
+        ).values("value"), output_field=models.IntegerField())
+        return self.annotate(score_average=average, scored_count=count,
+                             score_rank=Coalesce(average, Value(0),
+                                                 output_field=models.DecimalField()))
 
     def approved(self, on: date | None = None):
         on = on or timezone.localdate()

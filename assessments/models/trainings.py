@@ -1,5 +1,6 @@
 """Training sessions for assessment staff and who attended them."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -31,10 +32,15 @@ class Training(models.Model):
 
 
 class Attendance(models.Model):
-    """Someone who attended a training: agency staff or district staff."""
+    """Someone who attended a training: agency staff or district staff, by their user
+    account where they have one (``user``), else by name with their district or agency."""
 
     training = models.ForeignKey(Training, on_delete=models.CASCADE, related_name="attendees")
     name = models.CharField(_("name"), max_length=100)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="trainings_attended", verbose_name=_("user account"),
+    )
     agency = models.ForeignKey(
         Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="attendances",
         verbose_name=_("agency"),
@@ -51,8 +57,13 @@ class Attendance(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="%(app_label)s_%(class)s_agency_or_district",
+                # An account holder may belong to neither (a city-wide supervisor).
                 condition=Q(agency__isnull=False, district__isnull=True)
-                | Q(agency__isnull=True, district__isnull=False),
+                | Q(agency__isnull=True, district__isnull=False)
+                | Q(agency__isnull=True, district__isnull=True, user__isnull=False),
+            ),
+            models.UniqueConstraint(
+                name="%(app_label)s_%(class)s_unique_user", fields=["training", "user"],
             ),
             models.UniqueConstraint(
                 name="%(app_label)s_%(class)s_unique_name", fields=["training", "name"]

@@ -4,7 +4,7 @@ so each file can be read top to bottom."""
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-APPS = ("riskdesk", "cases", "assessments", "reports", "webhooks", "api")
+APPS = ("riskdesk", "cases", "assessments", "drills", "reports", "webhooks", "api")
 LIMIT = 600
 
 # Being split on other branches of issue 16 right now. Merging one of them makes this
