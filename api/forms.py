@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from api.choices import TokenScope
@@ -63,12 +64,19 @@ def case_form_data(data, case=None):
             if details is not None:
                 values.update({f"{prefix}-{field}": getattr(details, field)
                                for field in form_class.Meta.fields})
+    odd = {}
     for name, value in data.items():
         if name in DETAILS_PREFIXES and isinstance(value, dict):
+            odd.update({name: [_("Enter a valid value.")] for field, item in value.items()
+                        if isinstance(item, dict | list)})
             values.update({f"{DETAILS_PREFIXES[name]}-{field}": item
                            for field, item in value.items()})
+        elif isinstance(value, dict | list):  # a form field takes one value, not a structure
+            odd[name] = [_("Enter a valid value.")]
         else:
             values[name] = value
+    if odd:
+        raise ValidationError(odd)
     return values
 
 
