@@ -88,5 +88,5 @@ class AgencyViewSet(ApiView, viewsets.ReadOnlyModelViewSet):
     cursor_ordering = ("id",)
 
     def get_queryset(self):
-        return Agency.objects.for_user(self.request.user).prefetch_related(
+        return Agency.objects.for_user(self.request.user).with_scores().prefetch_related(
             "scopes", Prefetch("violations", Violation.objects.select_related("red_line")))

@@ -67,8 +67,8 @@ def case_form_data(data, case=None):
     odd = {}
     for name, value in data.items():
         if name in DETAILS_PREFIXES and isinstance(value, dict):
-            odd.update({name: [_("Enter a valid value.")] for field, item in value.items()
-                        if isinstance(item, dict | list)})
+            if any(isinstance(item, dict | list) for item in value.values()):
+                odd[name] = [_("Enter a valid value.")]
             values.update({f"{DETAILS_PREFIXES[name]}-{field}": item
                            for field, item in value.items()})
         elif isinstance(value, dict | list):  # a form field takes one value, not a structure

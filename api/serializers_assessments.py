@@ -247,6 +247,12 @@ class AgencySerializer(serializers.ModelSerializer):
         help_text="How many red-line violations are recorded against it.")
     violations = ViolationSerializer(many=True, read_only=True,
                                      help_text="Its red-line violations, latest first.")
+    score_average = serializers.DecimalField(
+        max_digits=4, decimal_places=2, read_only=True, allow_null=True,
+        help_text="The average quality score (1-5) of its scored assessments, as a decimal "
+                  "string; null when none is scored.")
+    scored_count = serializers.IntegerField(
+        read_only=True, help_text="How many of its assessments are scored.")
 
     class Meta:
         model = Agency
@@ -254,7 +260,7 @@ class AgencySerializer(serializers.ModelSerializer):
             "id", "reference", "name", "credit_code", "status", "status_label", "valid_until",
             "suspended_until", "legal_representative", "contact_name", "contact_phone_masked",
             "address", "qualifications", "scope", "submitted_at", "status_changed_at",
-            "violations_count", "violations",
+            "violations_count", "violations", "score_average", "scored_count",
         ]
         read_only_fields = fields
         extra_kwargs = {

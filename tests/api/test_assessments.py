@@ -179,6 +179,18 @@ def test_an_agency_shows_its_registry_record_masked(api_for, assessor, falsified
     assert set(body["scope"]) >= {"price", "event"}
 
 
+def test_an_agency_shows_its_average_score_and_the_sort_by_score_is_no_500(
+        api_for, city_supervisor, concluded, other_agency):
+    # (found by schemathesis: the registry page's sort by score needs its annotation)
+    client = api_for(city_supervisor)
+    rows = {row["id"]: row for row in client.get("/api/v1/agencies/?o=-score").json()["results"]}
+    assert (rows[concluded.agency_id]["score_average"],
+            rows[concluded.agency_id]["scored_count"]) == ("4.00", 1)
+    assert (rows[other_agency.pk]["score_average"], rows[other_agency.pk]["scored_count"]) == (
+        None, 0)
+    assert client.get("/api/v1/agencies/?o=scored").status_code == 200
+
+
 def test_agency_filters_as_the_registry_page(api_for, client_for, city_supervisor,
                                              falsified, other_agency):
     for query in ("status=suspended", "q=Other", "expiring_within=400"):
