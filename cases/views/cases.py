@@ -103,6 +103,15 @@ def _with_status(request, value) -> str:
     return query.urlencode()
 
 
+def share_owner_choices(*fields):
+    """The filter's and the bulk form's owner lists are the same people: read them once
+    (the list keeps its query count); each field still validates with its queryset."""
+    owners = [("", fields[0].empty_label),
+              *((user.pk, fields[0].label_from_instance(user)) for user in fields[0].queryset)]
+    for field in fields:
+        field.widget.choices = owners
+
+
 @require_GET
 @non_atomic_requests  # reads only: no transaction (BEGIN/COMMIT) around it
 def case_list(request):
@@ -130,6 +139,9 @@ def case_list(request):
     listed = paginate(request, cases, CasePaginator, count=count,
                       details=columns.needs_details(shown))
     can_bulk = scope.role in (Role.STAFF, Role.SUPERVISOR)
+    bulk_form = BulkForm(user=request.user, auto_id="bulk_%s") if can_bulk else None
+    if bulk_form:
+        share_owner_choices(filterset.form.fields["owner"], bulk_form.fields["owner"])
     return render(request, "cases/list.html", {
         "filterset": filterset,
         **listed,
@@ -144,7 +156,7 @@ def case_list(request):
         "today": today,
         # Bulk actions: each row's checkbox carries the case's version, "all matching"
         # the moment the list was read (cases.actions.bulk refuses a stale selection).
-        "bulk_form": BulkForm(user=request.user, auto_id="bulk_%s") if can_bulk else None,
+        "bulk_form": bulk_form,
         "page_tokens": ",".join(f"{case.pk}:{case.version}"
                                 for case in listed["page"].object_list),
         "shown_at": shown_at,
