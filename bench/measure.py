@@ -29,6 +29,7 @@ from api import tokens
 from cases.choices import JobState, RiskLevel, Status
 from cases.jobs import run_job
 from cases.models import Case, Category, Job
+from cases.models.cases import version_of
 from cases.tasks import escalate_overdue
 
 
@@ -249,6 +250,33 @@ def import_runner(content: bytes):
     return run
 
 
+def bulk_closer(count: int):
+    """Close ``count`` resolved cases in one bulk action, as a supervisor does from the
+    list: the page posts the cases with their versions, then the confirmation. Cases are
+    first marked resolved if the data has too few (the run is rolled back)."""
+
+    def run(client, user):
+        scoped = Case.objects.for_user(user).order_by("pk")
+        missing = count - scoped.filter(status=Status.RESOLVED).count()
+        if missing > 0:
+            more = scoped.exclude(status=Status.RESOLVED).values_list("pk", flat=True)[:missing]
+            Case.objects.filter(pk__in=list(more)).update(status=Status.RESOLVED)
+        chosen = list(scoped.filter(status=Status.RESOLVED).values_list("pk", "updated_at")[:count])
+        tokens = ",".join(f"{pk}:{version_of(at)}" for pk, at in chosen)
+        started = timezone.now()
+        response = client.post("/cases/bulk/", {
+            "action": "close", "note": "Verified on site (bench).", "page": tokens,
+            "confirm": "1"})
+        closed = Case.objects.filter(pk__in=[pk for pk, _at in chosen], status=Status.CLOSED,
+                                     closed_at__gte=started).count()
+        if response.status_code != 302 or closed != len(chosen):
+            raise RuntimeError(f"The bulk close closed {closed} of {len(chosen)} cases "
+                               f"({response.status_code}).")
+        return response.status_code
+
+    return run
+
+
 def sweep(client, user):
     result = escalate_overdue()
     sweep.last = result
@@ -267,7 +295,8 @@ def computed(url):
     return run
 
 
-def scenarios(seeded, *, import_rows: int, extra: list[tuple[str, str]] = ()) -> list[Scenario]:
+def scenarios(seeded, *, import_rows: int, extra: list[tuple[str, str]] = (),
+              bulk_cases: int = 2_000) -> list[Scenario]:
     """The named scenarios; ``extra`` adds (name, URL) pairs timed as the city supervisor."""
     category = Category.objects.order_by("sort_order").first()
     city, district = seeded.city_user, seeded.district_user
@@ -306,6 +335,9 @@ def scenarios(seeded, *, import_rows: int, extra: list[tuple[str, str]] = ()) ->
         Scenario(f"import, {import_rows:,} rows", staff_user,
                  run=import_runner(import_file(import_rows, seeded.district_code)),
                  repeat=3, rollback=True, note="rolled back after each run"),
+        Scenario(f"bulk close, {bulk_cases:,} cases", city, run=bulk_closer(bulk_cases),
+                 repeat=3, rollback=True,
+                 note="one transaction, as confirmed on the list (rolled back after each run)"),
         Scenario("escalation sweep", city, run=sweep, repeat=3, rollback=True,
                  note="first run on the data each time (rolled back after each run)"),
         Scenario("escalation sweep, committed", city, run=sweep, repeat=1, warmup=False,

@@ -196,6 +196,7 @@ class JobKind(models.TextChoices):
     EXPORT_CSV = "export_csv", _("Export to CSV")
     EXPORT_XLSX = "export_xlsx", _("Export to Excel")
     IMPORT = "import", _("Import")
+    BULK = "bulk", _("Bulk action")
 
 
 class JobState(models.TextChoices):
@@ -203,3 +204,17 @@ class JobState(models.TextChoices):
     RUNNING = "running", _("Running")
     DONE = "done", _("Finished")
     FAILED = "failed", _("Failed")
+
+
+class BulkAction(models.TextChoices):
+    """What the case list's bulk actions do, each to every selected case through the same
+    action as on one case's page (cases/actions/bulk.py)."""
+
+    VERIFY = "verify", _("Verify")
+    CLOSE = "close", _("Close")
+    RETURN = "return", _("Send back to resolution")
+    REOPEN = "reopen", _("Reopen")
+    REASSIGN = "reassign", _("Reassign the owner")
+    RISK_LEVEL = "risk_level", _("Change the risk level")
+    TARGET_DATE = "target_date", _("Set the target date")
+    ISSUE_ORDER = "issue_order", _("Issue supervision orders")

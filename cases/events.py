@@ -18,11 +18,11 @@ def case_created(*, case, user, imported=False):
     )
 
 
-def case_edited(*, case, user, changes):
-    """``changes`` maps a field's verbose name key to [old, new] as text."""
-    return CaseEvent.objects.create(
-        case=case, user=user, kind=EventKind.EDITED, data={"changes": changes}
-    )
+def case_edited(*, case, user, changes, note=""):
+    """``changes`` maps a field's verbose name key to [old, new] as text; ``note`` is the
+    reason given with a bulk change (the history shows it)."""
+    data = {"changes": changes, **({"note": note} if note else {})}
+    return CaseEvent.objects.create(case=case, user=user, kind=EventKind.EDITED, data=data)
 
 
 def case_transitioned(*, case, user, transition, old_status, new_status, note):
@@ -76,11 +76,12 @@ def escalated_event(*, case, trigger, level, due_date, days_overdue, order=None)
 # events with that key (scheduled escalations of an order carry it too).
 
 
-def order_issued(*, case, user, order, supervision_level=None):
-    """``supervision_level`` is [old, new] when issuing raised the case's level."""
+def order_issued(*, case, user, order, supervision_level=None, note=""):
+    """``supervision_level`` is [old, new] when issuing raised the case's level; ``note``
+    is the reason given with a bulk issue."""
     data = {
         "order": order.pk, "level": order.level, "due_date": order.due_date.isoformat(),
-        "instructions": order.instructions,
+        "instructions": order.instructions, **({"note": note} if note else {}),
     }
     if supervision_level:
         data["supervision_level"] = list(supervision_level)

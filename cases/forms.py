@@ -7,11 +7,14 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from cases.actions import EDITABLE_FIELDS, order_levels
+from cases.actions.bulk import Bulk, Selection
 from cases.choices import (
     DEFAULT_FIGURE_LABELS,
     FIGURE_LABELS,
+    BulkAction,
     CategoryKind,
     LinkKind,
+    RiskLevel,
     SupervisionLevel,
     with_unit,
 )
@@ -390,3 +393,104 @@ class MergeForm(forms.Form):
                             help_text=_("The case that stays open and keeps the figures."))
     note = forms.CharField(label=_("Note"), max_length=4000,
                            widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class BulkForm(forms.Form):
+    """A bulk action on the case list (cases.actions.bulk): the action, one note for all,
+    the action's values, and the selection: ``cases`` (``id:version``, one per checked
+    row), ``page`` (the page's ``id:version`` list, "select all on this page") or ``all``
+    with the list's ``query``, its ``count`` and the moment ``shown_at``."""
+
+    action = forms.ChoiceField(
+        label=_("Action"), choices=[("", "---------"), *BulkAction.choices],
+        error_messages={"invalid_choice": _("Unknown bulk action: nothing was changed."),
+                        "required": _("Choose an action.")})
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000,
+        help_text=_("Recorded on each case, in its history."),
+        error_messages={"required": _("Write a note: it is recorded on each case.")})
+    owner = UserChoiceField(label=_("New owner"), queryset=None, required=False)
+    risk_level = forms.ChoiceField(label=_("New risk level"), required=False,
+                                   choices=[("", "---------"), *RiskLevel.choices])
+    target_date = forms.DateField(label=_("New target date"), required=False,
+                                  widget=DateInput())
+    level = forms.ChoiceField(label=_("Level of supervision"), required=False,
+                              choices=SupervisionLevel.choices)
+    instructions = forms.CharField(
+        label=_("Instructions"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000,
+        required=False, help_text=_("The same for every order."))
+    due_date = forms.DateField(label=_("Answer due by"), required=False, widget=DateInput())
+    all = forms.BooleanField(required=False)
+    query = forms.CharField(required=False, max_length=8000, strip=False)
+    count = forms.IntegerField(required=False, min_value=0)
+    shown_at = forms.IntegerField(required=False, min_value=0)
+
+    # Which values each action needs, and the message when one is missing.
+    NEEDS = {
+        BulkAction.REASSIGN: {"owner": _("Choose the new owner.")},
+        BulkAction.RISK_LEVEL: {"risk_level": _("Choose the new risk level.")},
+        BulkAction.TARGET_DATE: {"target_date": _("Set the new target date.")},
+        BulkAction.ISSUE_ORDER: {"instructions": _("Say what the district must do."),
+                                 "due_date": _("Set the date the answer is due.")},
+    }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["owner"].queryset = owners_in_scope(user)
+        levels = order_levels(user)
+        self.fields["level"].choices = [
+            (value, label) for value, label in SupervisionLevel.choices if value in levels
+        ] or SupervisionLevel.choices
+        if levels:
+            self.initial.setdefault("level", levels[-1])
+        scope = scope_of(user)
+        offered = {BulkAction.VERIFY, *self.NEEDS} if scope.is_staff else set(BulkAction)
+        self.fields["action"].widget.choices = [
+            (value, label) for value, label in self.fields["action"].choices
+            if not value or value in offered
+        ]
+
+    def clean(self):
+        data = super().clean()
+        action = data.get("action")
+        for name, message in self.NEEDS.get(action, {}).items():
+            if not data.get(name):
+                self.add_error(name, message)
+        levels = order_levels(self.user)
+        if action == BulkAction.ISSUE_ORDER and levels and data.get("level") not in levels:
+            self.add_error("level", _("Only a city-wide supervisor can issue a city-level order."))
+        if (action == BulkAction.ISSUE_ORDER and data.get("due_date")
+                and data["due_date"] < timezone.localdate()):
+            self.add_error("due_date", _("The due date cannot be in the past."))
+        data["selection"] = self._selection(data)
+        return data
+
+    def _selection(self, data):
+        if data.get("all"):
+            if data.get("query") is None or data.get("count") is None or not data.get("shown_at"):
+                raise forms.ValidationError(_("The selection was not understood: nothing was "
+                                              "changed."))
+            return Selection(query=data["query"], count=data["count"],
+                             shown_at=data["shown_at"])
+        versions = {}
+        tokens = self.data.getlist("cases") + [
+            token for value in self.data.getlist("page") for token in value.split(",")]
+        for token in tokens:
+            pk, _sep, version = token.partition(":")
+            if not (pk.isdigit() and version.isdigit()):
+                raise forms.ValidationError(_("The selection was not understood: nothing "
+                                              "was changed."))
+            versions[int(pk)] = int(version)
+        if not versions:
+            raise forms.ValidationError(_("Select at least one case, or all the cases "
+                                          "matching the filter."))
+        return Selection(versions=versions)
+
+    def bulk(self) -> Bulk:
+        data = self.cleaned_data
+        names = {"reassign": ["owner"], "risk_level": ["risk_level"],
+                 "target_date": ["target_date"],
+                 "issue_order": ["level", "instructions", "due_date"]}
+        return Bulk(action=data["action"], note=data["note"],
+                    values={name: data[name] for name in names.get(data["action"], [])})

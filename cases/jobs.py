@@ -1,4 +1,4 @@
-"""Long exports and imports run in the background.
+"""Long exports, imports and bulk actions run in the background.
 
 A big filtered list is exported, and a big investigation file imported, by a Celery task
 instead of inside the request: the user lands on the job's page (which refreshes itself
@@ -58,6 +58,19 @@ def start_import(*, user, upload, sheet=None, update=False) -> Job:
     return job
 
 
+def start_bulk(*, user, data: QueryDict, ids: list[int]) -> Job:
+    """Queue a bulk action on more cases than one transaction takes (cases.actions.bulk):
+    the posted request and the ids confirmed are kept as a query string."""
+    options = data.copy()
+    for name in ("csrfmiddlewaretoken", "confirm"):
+        options.pop(name, None)
+    options["ids"] = ",".join(str(pk) for pk in ids)
+    job = Job.objects.create(kind=JobKind.BULK, user=user, query=options.urlencode(),
+                             language=translation.get_language() or "en")
+    transaction.on_commit(lambda: run_job.delay(job.pk))
+    return job
+
+
 @shared_task(ignore_result=True)
 def run_job(job_id: int) -> None:
     """Run a queued job once: the conditional update claims it, so a task delivered
@@ -71,6 +84,8 @@ def run_job(job_id: int) -> None:
         with translation.override(job.language):
             if job.kind == JobKind.IMPORT:
                 _import(job)
+            elif job.kind == JobKind.BULK:
+                _bulk(job)
             else:
                 _export(job)
         job.state = JobState.DONE
@@ -138,3 +153,21 @@ def _import(job):
                    for e in result.errors[:500]],
         "error_count": len(result.errors),
     }
+
+
+def _bulk(job):
+    from cases.actions import bulk
+    from cases.forms import BulkForm
+
+    data = QueryDict(job.query)
+    form = BulkForm(data, user=job.user)
+    if not form.is_valid():
+        raise ValidationError([error for errors in form.errors.values() for error in errors])
+    ids = [int(pk) for pk in data.get("ids", "").split(",") if pk.isdigit()]
+    done, skipped = bulk.run_in_batches(job.user, form.bulk(), ids,
+                                        form.cleaned_data["selection"],
+                                        progress=lambda count, total: _progress(job, count,
+                                                                                total))
+    job.rows = len(done)
+    job.summary = {"done": len(done), "skipped_count": len(skipped),
+                   "skipped": [{"ref": ref, "reason": reason} for ref, reason in skipped[:500]]}

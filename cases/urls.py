@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from cases.views import cases, columns, exports, follow_ups, imports, jobs, links, orders
+from cases.views import bulk, cases, columns, exports, follow_ups, imports, jobs, links, orders
 
 
 class ReferenceConverter:
@@ -20,6 +20,7 @@ urlpatterns = [
     path("", cases.case_list, name="list"),
     path("new/", cases.case_create, name="create"),
     path("columns/", columns.case_columns, name="columns"),
+    path("bulk/", bulk.case_bulk, name="bulk"),
     path("export.csv", exports.export_csv, name="export_csv"),
     path("export.xlsx", exports.export_xlsx, name="export_xlsx"),
     path("import/", imports.case_import, name="import"),

@@ -203,8 +203,9 @@ def _diff(old, new, fields):
 
 
 @transaction.atomic
-def update_case(*, user, case: Case, details=None) -> dict:
-    """Save the edits in ``case`` (a validated instance); returns the changes recorded."""
+def update_case(*, user, case: Case, details=None, note="") -> dict:
+    """Save the edits in ``case`` (a validated instance); returns the changes recorded
+    (``note``: the reason given with a bulk change, kept with them in the history)."""
     current = Case.objects.select_for_update().select_related(
         "category", "district", "owner"
     ).get(pk=case.pk)
@@ -238,7 +239,7 @@ def update_case(*, user, case: Case, details=None) -> dict:
     # After the save the case must still be in the user's scope (netbox restrict()).
     if not Case.objects.for_user(user).filter(pk=case.pk).exists():
         raise ValidationError({"district": _("You cannot move a case out of your districts.")})
-    events.case_edited(case=case, user=user, changes={**changes, **detail_changes})
+    events.case_edited(case=case, user=user, changes={**changes, **detail_changes}, note=note)
     return {**changes, **detail_changes}
 
 

@@ -184,8 +184,9 @@ def _wrong_state(order, message):
 
 
 @transaction.atomic
-def issue_order(*, user, case: Case, level, instructions, due_date) -> SupervisionOrder:
-    """A supervisor covering the case's district orders the district to act by a date."""
+def issue_order(*, user, case: Case, level, instructions, due_date, note="") -> SupervisionOrder:
+    """A supervisor covering the case's district orders the district to act by a date
+    (``note``: the reason given with a bulk issue, kept in the history)."""
     refusal = issue_order_refusal(user, case)
     if refusal:
         raise ValidationError(refusal)
@@ -213,7 +214,7 @@ def issue_order(*, user, case: Case, level, instructions, due_date) -> Supervisi
         original_due_date=due_date, issued_by=user, issued_at=timezone.now(),
     )
     change = refresh_supervision_level(case)
-    events.order_issued(case=case, user=user, order=order, supervision_level=change)
+    events.order_issued(case=case, user=user, order=order, supervision_level=change, note=note)
     _notify(
         _district_staff_and_owner(case), actor=user, kind=NoticeKind.ORDER_ISSUED,
         key=f"order:{order.pk}:issued", url=order_url(order),

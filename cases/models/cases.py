@@ -1,6 +1,6 @@
 """The case itself: its category, its reference, its kind details and its history."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -66,6 +66,11 @@ class Category(models.Model):
     @property
     def name(self) -> str:
         return self.name_zh if (get_language() or "").startswith("zh") else self.name_en
+
+
+def version_of(moment: datetime) -> int:
+    """A moment as whole microseconds since 1970 (exact, unlike a float timestamp)."""
+    return (moment - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
 
 
 class ReferenceCounter(models.Model):
@@ -307,6 +312,12 @@ class Case(models.Model):
     def target_overdue(self, today: date | None = None) -> bool:
         today = today or timezone.localdate()
         return self.is_open and self.target_date is not None and self.target_date < today
+
+    @property
+    def version(self) -> int:
+        """When the case last changed, as a token the list sends with a bulk selection:
+        a case whose token differs has changed since the page was shown."""
+        return version_of(self.updated_at)
 
     @property
     def contact_id_number_masked(self) -> str:

@@ -17,6 +17,7 @@ from cases.choices import LinkKind, Status
 from cases.filtersets import CaseFilterSet
 from cases.forms import (
     AttachmentForm,
+    BulkForm,
     CaseForm,
     FollowUpForm,
     IssueOrderForm,
@@ -26,11 +27,12 @@ from cases.forms import (
     details_forms,
 )
 from cases.models import Case, CaseLink
+from cases.models.cases import version_of
 from cases.views.order_panels import ORDER_PEOPLE, order_panel, with_order_details
 from cases.views.timeline import timeline_entries
 from riskdesk import audit, saved_views
 from riskdesk.access import scope_of
-from riskdesk.choices import AuditAction, SavedList
+from riskdesk.choices import AuditAction, Role, SavedList
 from riskdesk.forms import add_errors
 from riskdesk.lists import paginate, remembered
 
@@ -101,6 +103,15 @@ def _with_status(request, value) -> str:
     return query.urlencode()
 
 
+def share_owner_choices(*fields):
+    """The filter's and the bulk form's owner lists are the same people: read them once
+    (the list keeps its query count); each field still validates with its queryset."""
+    owners = [("", fields[0].empty_label),
+              *((user.pk, fields[0].label_from_instance(user)) for user in fields[0].queryset)]
+    for field in fields:
+        field.widget.choices = owners
+
+
 @require_GET
 @non_atomic_requests  # reads only: no transaction (BEGIN/COMMIT) around it
 def case_list(request):
@@ -111,6 +122,7 @@ def case_list(request):
     restore = remembered(request, "cases")
     if restore:
         return restore
+    shown_at = version_of(timezone.now())  # before reading: a later change is caught
     filterset, cases = filtered_cases(request)
     scope, today = scope_of(request.user), timezone.localdate()
     views = saved_views.list_views(
@@ -126,6 +138,10 @@ def case_list(request):
     shown = views["columns"]
     listed = paginate(request, cases, CasePaginator, count=count,
                       details=columns.needs_details(shown))
+    can_bulk = scope.role in (Role.STAFF, Role.SUPERVISOR)
+    bulk_form = BulkForm(user=request.user, auto_id="bulk_%s") if can_bulk else None
+    if bulk_form:
+        share_owner_choices(filterset.form.fields["owner"], bulk_form.fields["owner"])
     return render(request, "cases/list.html", {
         "filterset": filterset,
         **listed,
@@ -138,6 +154,12 @@ def case_list(request):
         "total": sum(counts.values()),
         "can_register": actions.can_register(request.user),
         "today": today,
+        # Bulk actions: each row's checkbox carries the case's version, "all matching"
+        # the moment the list was read (cases.actions.bulk refuses a stale selection).
+        "bulk_form": bulk_form,
+        "page_tokens": ",".join(f"{case.pk}:{case.version}"
+                                for case in listed["page"].object_list),
+        "shown_at": shown_at,
     })
 
 

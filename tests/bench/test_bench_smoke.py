@@ -91,3 +91,18 @@ def test_a_page_that_redirects_is_reported_not_timed(seeded):
     scenario = measure.Scenario("somewhere else", seeded.city_user, "/cases/new")  # to /cases/new/
     timing = measure.time_scenario(scenario, repeat=1)
     assert "redirects to" in timing.skipped and not timing.runs
+
+
+def test_the_bulk_close_closes_every_case_chosen_and_is_rolled_back(seeded):
+    from cases.choices import Status
+
+    closed = Case.objects.filter(status=Status.CLOSED).count()
+    timings = {}
+    for cases in (20, 40):
+        scenario = next(scenario for scenario in measure.scenarios(
+            seeded, import_rows=1, bulk_cases=cases) if scenario.name.startswith("bulk close"))
+        timings[cases] = measure.time_scenario(scenario, repeat=1)
+        assert not timings[cases].skipped and timings[cases].status == 302, scenario.name
+    assert Case.objects.filter(status=Status.CLOSED).count() == closed  # rolled back
+    # 20 cases more cost their writes only, the reads stay put: 6 a case (the action's)
+    assert timings[40].queries - timings[20].queries == 20 * 6
