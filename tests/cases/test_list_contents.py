@@ -23,7 +23,8 @@ def checked(form_html, name) -> set[str]:
 
 def rows(response) -> str:
     html = response.content.decode()
-    return re.search(r"<tbody>(.*?)</tbody>", html, re.S).group(1)
+    # the cases' table, not the column chooser's above it
+    return re.search(r'<table class="list[^"]*">.*?<tbody>(.*?)</tbody>', html, re.S).group(1)
 
 
 def row_of(response, case) -> str:
