@@ -26,9 +26,10 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from api import tokens
-from cases.choices import JobState, RiskLevel, Status
+from cases import duplicates
+from cases.choices import OPEN_STATUSES, CategoryKind, JobState, RiskLevel, Status
 from cases.jobs import run_job
-from cases.models import Case, Category, Job
+from cases.models import Case, Category, Job, WageArrearsDetails
 from cases.models.cases import version_of
 from cases.tasks import escalate_overdue
 
@@ -283,6 +284,28 @@ def sweep(client, user):
     return None
 
 
+def duplicate_suggestion(district_code: str):
+    """``cases.duplicates.suggestions`` for a new wage case, as the registration form asks
+    before saving: an employer that owes wages on open sites already, a project and an
+    address like seeded ones (the trigram comparisons), a new contact ID number."""
+    wages = (WageArrearsDetails.objects.filter(case__status__in=OPEN_STATUSES,
+                                               case__district__code=district_code)
+             .select_related("case__district").order_by("case_id").first())
+    category = Category.objects.filter(kind=CategoryKind.WAGE_ARREARS).first()
+
+    def run(client, user):
+        case = Case(title="新登记：欠薪", category=category, district=wages.case.district,
+                    address=wages.case.address + "附近", risk_level=RiskLevel.HIGH,
+                    contact_id_number="150203199001011234")
+        details = WageArrearsDetails(employer=wages.employer, project=wages.project + "二期")
+        found = duplicates.suggestions(user, case, details)
+        if not found:
+            raise RuntimeError("No duplicate suggested for a seeded employer.")
+        return None
+
+    return run
+
+
 def computed(url):
     """A GET of ``url`` with the dashboard's cache off: the figures computed every time."""
 
@@ -338,6 +361,10 @@ def scenarios(seeded, *, import_rows: int, extra: list[tuple[str, str]] = (),
         Scenario(f"bulk close, {bulk_cases:,} cases", city, run=bulk_closer(bulk_cases),
                  repeat=3, rollback=True,
                  note="one transaction, as confirmed on the list (rolled back after each run)"),
+        Scenario("duplicate suggestion", staff_user,
+                 run=duplicate_suggestion(seeded.district_code),
+                 note="suggestions() for a new wage case: same employer, similar project "
+                      "and address"),
         Scenario("escalation sweep", city, run=sweep, repeat=3, rollback=True,
                  note="first run on the data each time (rolled back after each run)"),
         Scenario("escalation sweep, committed", city, run=sweep, repeat=1, warmup=False,

@@ -79,6 +79,9 @@ def checks(results) -> list[tuple[str, str, str, bool | None]]:
                 f"{value and round(value / 1000, 2)} s; "
                 f"{committed and round(committed / 1000, 2)} s",
                 "<= 5 s", None if value is None else max(value, committed or 0) <= 5000))
+    value = get("duplicate suggestion")
+    out.append(("duplicate suggestion p95", f"{value} ms", "<= 100 ms",
+                None if value is None else value <= 100))
     rps, errors = load.get("throughput_rps"), load.get("errors")
     out.append(("throughput, mixed load", f"{rps} req/s, {errors} errors",
                 ">= 100 req/s, 0 errors", None if rps is None else rps >= 100 and errors == 0))

@@ -37,6 +37,7 @@ ENVIRONMENT = {
 TARGETS_MS = {  # scenario: p95 target in ms (single requests); README explains each
     "case detail, 50 events": 100,
     "dashboard, city": 300,
+    "duplicate suggestion": 100,
 }
 
 

@@ -72,6 +72,19 @@ DISTRICT_WEIGHTS = [22, 18, 14, 12, 4, 2, 8, 6, 5, 9]  # the big urban districts
 CATEGORY_WEIGHTS = [25, 20, 12, 10, 8, 8, 7, 5, 5]
 WORDS = ["烂尾楼", "工资", "集资", "拆迁", "污染", "社保", "学校", "医院", "退役", "改制",
          "项目", "小区", "工地", "合作社", "物业", "安置", "补偿", "欠薪", "维权", "信访"]
+# Addresses and wage projects as varied as a city's: a street and a residential compound
+# (the duplicate suggestion compares them by similarity, so 3,000 addresses differing
+# only by their number would make every case of a district alike). Taken from the case's
+# number, not the random generator, so the other figures are as before.
+STREETS = ["钢铁大街", "阿尔丁大街", "民族东路", "友谊大街", "青年路", "建设路", "林荫路",
+           "少先路", "白云路", "团结大街", "富强路", "幸福路", "包钢路", "昆河路", "兵工路",
+           "文化路", "健康路", "和平路", "光明路", "胜利路", "黄河大街", "站前路", "劳动路",
+           "北沙梁路", "乌素图路", "呼得木林大街", "巴彦塔拉大街", "哈屯高勒路", "公园路",
+           "银河广场路"]
+COMPOUNDS = ["阳光", "幸福", "锦绣", "翠苑", "金地", "绿都", "青山", "北梁", "鹿城", "万和",
+             "华丰", "恒大", "碧水", "润泽", "瑞丰", "东方", "明珠", "景苑", "康乐", "富力",
+             "丽景", "嘉园", "盛世", "泰和", "安居", "新城", "融创", "星河", "馨园", "万达",
+             "海德", "天骄", "草原", "塞外", "稀土", "钢城", "振华", "宏达", "永盛", "北辰"]
 STEPS = [Status.VERIFIED, Status.IN_RESOLUTION, Status.RESOLVED, Status.CLOSED]
 TRANSITION_INTO = {Status.VERIFIED: "verify", Status.IN_RESOLUTION: "start",
                    Status.RESOLVED: "resolve", Status.CLOSED: "close"}
@@ -161,6 +174,12 @@ def _pick(rng, mix: dict):
 
 
 # ---------------------------------------------------------------- people and reference data
+def _address(district, offset, number) -> str:
+    street = STREETS[offset % len(STREETS)]  # 1,200 pairs of street and compound
+    compound = COMPOUNDS[offset // len(STREETS) % len(COMPOUNDS)]
+    return f"{district.name_zh}{street}{number}号{compound}小区"
+
+
 def _user(username, *, role, districts=(), city_wide=False, password_hash, staff=False):
     user_model = get_user_model()
     user, _created = user_model.objects.update_or_create(
@@ -260,7 +279,7 @@ def seed(*, cases: int = 100_000, seed: int = 2026, out=print) -> Seeded:
         case_values.append((
             case_id, reference, title,
             f"{'，'.join(rng.sample(WORDS, 6))}。涉及{affected}人，第{offset}号排查线索。",
-            category.pk, district.pk, f"{district.name_zh}某街道{rng.randrange(1, 300)}号",
+            category.pk, district.pk, _address(district, offset, rng.randrange(1, 300)),
             risk, rng.choice(Source.values), f"{district.name_zh}住建局", "张副区长",
             owner.pk, status,
             today + timedelta(days=rng.randrange(30, 400)) if is_open else None,
@@ -336,7 +355,7 @@ def seed(*, cases: int = 100_000, seed: int = 2026, out=print) -> Seeded:
              for cid, w in details[CategoryKind.REAL_ESTATE]))
         counts["wage_arrears_details"] = write_rows(
             WageArrearsDetails, ["case_id", "employer", "project"],
-            ((cid, f"{w[0]}{w[1]}建筑公司", f"{w[2]}工程")
+            ((cid, f"{w[0]}{w[1]}建筑公司", f"{COMPOUNDS[cid * 11 % len(COMPOUNDS)]}{w[2]}工程")
              for cid, w in details[CategoryKind.WAGE_ARREARS]))
         counts["mass_victim_details"] = write_rows(
             MassVictimDetails, ["case_id", "scheme_type"],

@@ -18,10 +18,14 @@ class CasesConfig(AppConfig):
         from riskdesk.context_processors import NavItem
 
         if scope.role in (Role.STAFF, Role.SUPERVISOR, Role.ADMIN):
-            return [
+            items = [
                 NavItem(_("Cases"), reverse("cases:list"), "cases"),
                 NavItem(_("Supervision"), reverse("supervision:list"), "supervision"),
             ]
+            if scope.is_supervisor:  # the clusters page is theirs (cases.views.links)
+                items.append(NavItem(_("Linked cases"), reverse("cases:clusters"),
+                                     "cases/clusters"))
+            return items
         return []
 
     def seed_demo(self, stdout):

@@ -112,16 +112,17 @@ def _candidate_ids(facts, exclude, threshold, trigrams) -> set:
         return set()
     parts = [part.order_by() for part in parts]
     ids = parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
-    return {pk for (pk,) in ids} - {exclude}
+    return {pk for (pk,) in ids} - exclude
 
 
-def suggestions(user, case, details=None, *, limit=LIMIT) -> list[Suggestion]:
+def suggestions(user, case, details=None, *, limit=LIMIT, exclude=()) -> list[Suggestion]:
     """Open cases that may be the same problem as ``case`` (unsaved, or saved: then it
-    is not its own duplicate), with its kind ``details`` (unsaved too), best first."""
+    is not its own duplicate), with its kind ``details`` (unsaved too), best first;
+    never the cases of ``exclude`` (ids: the other rows of one import)."""
     facts = _facts(case, details)
     threshold = settings.DUPLICATE_SIMILARITY
     trigrams = connection.vendor == "postgresql"
-    ids = _candidate_ids(facts, case.pk, threshold, trigrams)
+    ids = _candidate_ids(facts, {case.pk, *exclude}, threshold, trigrams)
     if not ids:
         return []
     found = Case.objects.filter(pk__in=ids).select_related(

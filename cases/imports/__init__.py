@@ -12,7 +12,8 @@ with the file itself (type, size, encoding, headers, sheets, formulas) raise
 The package reads top to bottom: ``columns`` (limits, columns, results), ``cells`` (one
 cell's value), ``workbook`` (an Excel file and its sheet), ``reading`` (the file's rows
 under its header), ``checking`` (rows against the rules and the database), ``updating``
-(rows of existing cases), ``templates``; this module runs an import. Callers import from
+(rows of existing cases), ``suggesting`` (likely duplicates of the new cases),
+``templates``; this module runs an import. Callers import from
 here: ``from cases import imports``.
 """
 
@@ -25,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from cases.actions import allocate_references, can_register
 from cases.choices import EventKind, Status
-from cases.imports import updating
+from cases.imports import suggesting, updating
 from cases.imports.checking import CleanRow, RowChecker
 from cases.imports.columns import (
     BATCH_SIZE,
@@ -38,6 +39,7 @@ from cases.imports.columns import (
     ImportResult,
 )
 from cases.imports.reading import check_file, read_rows
+from cases.imports.suggesting import CHECKED_ROWS as DUPLICATE_CHECK_ROWS
 from cases.imports.templates import template_csv, template_xlsx
 from cases.imports.workbook import ChooseSheet
 from cases.models import Case, CaseEvent, FollowUpInterval
@@ -45,11 +47,13 @@ from riskdesk.files import clean_name
 
 
 # ---------------------------------------------------------------- the import
-def import_cases(*, user, upload, sheet=None, update=False) -> ImportResult:
+def import_cases(*, user, upload, sheet=None, update=False,
+                 duplicate_rows=DUPLICATE_CHECK_ROWS) -> ImportResult:
     """Check the whole file, then create its new cases in one transaction (or none);
     ``sheet`` is the workbook's sheet the user chose, when it has several. Rows of
     existing cases are skipped, or with ``update`` saved to their cases in the same
-    transaction."""
+    transaction. Afterwards the new cases' likely duplicates are listed, when there are
+    at most ``duplicate_rows`` new cases."""
     if not can_register(user):
         raise ValidationError(_("Your role cannot import cases."))
     rows = read_rows(upload, sheet=sheet)
@@ -65,10 +69,11 @@ def import_cases(*, user, upload, sheet=None, update=False) -> ImportResult:
         return ImportResult(created=0, skipped=0, errors=found.errors,
                             warnings=checker.warnings)
     result = ImportResult(created=len(found.new), skipped=0, warnings=checker.warnings)
+    created = []
     try:
         with transaction.atomic():
             if found.new:
-                _insert(found.new, user=user, file_name=clean_name(upload.name))
+                created = _insert(found.new, user=user, file_name=clean_name(upload.name))
             if update:
                 result.updated, result.unchanged, errors = updating.update(
                     user, found.existing, columns)
@@ -84,6 +89,10 @@ def import_cases(*, user, upload, sheet=None, update=False) -> ImportResult:
             "Someone else imported some of these rows at the same moment, so nothing was "
             "imported. Import the file again: the rows already imported will be skipped."
         )) from None
+    if len(created) > duplicate_rows:
+        result.duplicates_unchecked = True
+    elif created:
+        result.duplicates = suggesting.as_summary(suggesting.suggest(user, created))
     return result
 
 
@@ -96,7 +105,9 @@ class _Refused(Exception):
 
 
 @transaction.atomic
-def _insert(new: list[CleanRow], *, user, file_name: str) -> None:
+def _insert(new: list[CleanRow], *, user, file_name: str) -> list[tuple[int, int]]:
+    """Create the cases; returns each one's (row number, case id)."""
+    created = []
     references = allocate_references(len(new))
     now = timezone.now()
     today = timezone.localdate()
@@ -124,6 +135,7 @@ def _insert(new: list[CleanRow], *, user, file_name: str) -> None:
             )
             for case in cases:
                 case.pk = ids[case.reference]
+        created.extend((clean.row, case.pk) for clean, case in zip(batch, cases, strict=True))
         details = {}
         for clean, case in zip(batch, cases, strict=True):
             if clean.details is not None:
@@ -142,3 +154,4 @@ def _insert(new: list[CleanRow], *, user, file_name: str) -> None:
             ],
             batch_size=BATCH_SIZE,
         )
+    return created

@@ -210,6 +210,10 @@ class ImportResult:
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
     warnings: list[RowError] = field(default_factory=list)  # imported, but to check
+    # likely duplicates of the new cases (imports.suggesting.as_summary), unless the
+    # import created too many cases to check them
+    duplicates: list[dict] = field(default_factory=list)
+    duplicates_unchecked: bool = False
 
 
 class Row(dict):

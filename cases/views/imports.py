@@ -48,7 +48,12 @@ def case_import(request):
                     messages.warning(request, _("Row %(row)d, %(column)s: %(message)s") % {
                         "row": warning.row, "column": warning.label,
                         "message": warning.message})
-                return redirect("cases:list")
+                if result.duplicates_unchecked:
+                    messages.info(request, unchecked_message(imports.DUPLICATE_CHECK_ROWS))
+                if not result.duplicates:
+                    return redirect("cases:list")
+                # imported: the likely duplicates are listed on the page, a fresh form below
+                form = ImportForm()
     return render(request, "cases/import.html", {
         "form": form, "result": result,
         "columns": [*imports.IMPORT_COLUMNS, imports.REFERENCE_COLUMN],
@@ -76,6 +81,11 @@ def imported_message(result) -> str:
             result.skipped,
         ) % {"count": result.skipped}
     return text
+
+
+def unchecked_message(limit) -> str:
+    return _("So many cases were imported that they were not checked for duplicates "
+             "(at most %(limit)s are checked).") % {"limit": limit}
 
 
 @require_GET

@@ -34,6 +34,9 @@ def test_every_scenario_runs_once(seeded):
     assert Case.objects.count() == 200  # the import and the sweep were rolled back
     text = report.table(results)
     assert "case list / admin changelist" in text
+    # the duplicate suggestion found the seeded employer's open cases, in two queries
+    [duplicate] = [row for row in results["scenarios"] if row["name"] == "duplicate suggestion"]
+    assert duplicate["queries"] == 2 and "duplicate suggestion p95" in text
 
 
 def test_the_list_reads_as_many_queries_at_10_and_100_rows(seeded):

@@ -230,6 +230,15 @@ def test_staff_have_no_cluster_page(client_for, owner, cluster):
     assert client_for(owner).get("/cases/clusters/").status_code == 404
 
 
+def test_supervisors_find_the_cluster_page_in_the_navigation(
+    client_for, owner, district_supervisor, city_supervisor
+):
+    link = 'href="/cases/clusters/"'
+    for supervisor in (district_supervisor, city_supervisor):
+        assert link in client_for(supervisor).get("/cases/").content.decode()
+    assert link not in client_for(owner).get("/cases/").content.decode()
+
+
 def test_the_cluster_pages_queries_do_not_grow_with_clusters(
     client_for, city_supervisor, cluster, make_case, django_assert_max_num_queries
 ):
