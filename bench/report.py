@@ -79,6 +79,12 @@ def checks(results) -> list[tuple[str, str, str, bool | None]]:
                 f"{value and round(value / 1000, 2)} s; "
                 f"{committed and round(committed / 1000, 2)} s",
                 "<= 5 s", None if value is None else max(value, committed or 0) <= 5000))
+    bulk = next((row for name, row in rows.items()
+                 if name.startswith("bulk close") and not row.get("skipped")), None)
+    if bulk:
+        out.append((bulk["name"] + " (median)",
+                    f"{round(bulk['median_ms'] / 1000, 2)} s, {bulk['queries']} queries",
+                    "<= 10 s", bulk["median_ms"] <= 10_000))
     value = get("duplicate suggestion")
     out.append(("duplicate suggestion p95", f"{value} ms", "<= 100 ms",
                 None if value is None else value <= 100))
