@@ -7,7 +7,7 @@ time (display labels are re-derived when shown, raw values are kept).
 from cases.choices import EventKind
 from cases.models import CaseEvent
 from riskdesk.choices import Announcement
-from riskdesk.signals import announce
+from riskdesk.signals import announce, announce_each
 
 
 def case_created(*, case, user, imported=False):
@@ -25,14 +25,17 @@ def case_edited(*, case, user, changes, note=""):
     return CaseEvent.objects.create(case=case, user=user, kind=EventKind.EDITED, data=data)
 
 
-def case_transitioned(*, case, user, transition, old_status, new_status, note):
+def cases_transitioned(*, cases, user, transition, old_status, new_status, note):
+    """One history entry and one announcement per case, written together."""
+    change = {"transition": transition, "from": old_status, "to": new_status}
     # the note is not announced: it may name people
-    announce(Announcement.STATUS_CHANGED, case=case,
-             data={"transition": transition, "from": old_status, "to": new_status})
-    return CaseEvent.objects.create(
-        case=case, user=user, kind=EventKind.TRANSITION,
-        data={"transition": transition, "from": old_status, "to": new_status, "note": note},
-    )
+    announce_each(Announcement.STATUS_CHANGED, [{"case": case, "data": change}
+                                                 for case in cases])
+    return CaseEvent.objects.bulk_create([
+        CaseEvent(case=case, user=user, kind=EventKind.TRANSITION,
+                  data={**change, "note": note})
+        for case in cases
+    ])
 
 
 def follow_up_logged(*, case, user, follow_up, next_due):

@@ -10,12 +10,20 @@ from django.dispatch import Signal
 
 from riskdesk.choices import Announcement
 
-# kwargs: kind (an Announcement), and what it is about: case, order, decision, agency,
-# violation (each may be None), data (plain JSON with the details of the change).
+# kwargs: kind (an Announcement) and items: one dict per thing that happened, with what
+# it is about (case, order, decision, agency, violation; each may be missing) and data
+# (plain JSON with the details of the change).
 announced = Signal()
 
 
 def announce(kind: Announcement, *, case=None, order=None, decision=None, agency=None,
              violation=None, data=None) -> None:
-    announced.send(sender=Announcement, kind=kind, case=case, order=order, decision=decision,
-                   agency=agency, violation=violation, data=data or {})
+    announce_each(kind, [{"case": case, "order": order, "decision": decision,
+                          "agency": agency, "violation": violation, "data": data}])
+
+
+def announce_each(kind: Announcement, items: list[dict]) -> None:
+    """Announce the same kind of change to several things at once (a bulk action): a
+    receiver handles them together, e.g. reads its subscriptions once."""
+    if items:
+        announced.send(sender=Announcement, kind=kind, items=items)

@@ -36,20 +36,28 @@ def wants(subscription, kind, district_id) -> bool:
     return scope.covers(district_id) and (not filtered or district_id in filtered)
 
 
-def record(sender=None, *, kind, data=None, **subjects):
-    """The receiver of ``riskdesk.signals.announced``: nothing is written when no active
-    subscription wants the event (one query)."""
-    district_id = district_of(**subjects)
-    candidates = (Subscription.objects.active().select_related("owner__membership")
-                  .prefetch_related("districts"))
-    matching = [sub for sub in candidates if wants(sub, kind, district_id)]
-    if matching:
-        create_event(kind, matching, district_id=district_id, data=data or {}, **subjects)
+def record(sender=None, *, kind, items, **_):
+    """The receiver of ``riskdesk.signals.announced``: one event per item that an active
+    subscription wants; nothing is written when none does (one query, however many
+    items)."""
+    candidates = list(Subscription.objects.active().select_related("owner__membership")
+                      .prefetch_related("districts"))
+    if not candidates:
+        return
+    for item in items:
+        subjects = {name: item.get(name) for name in SUBJECTS}
+        district_id = district_of(**subjects)
+        matching = [sub for sub in candidates if wants(sub, kind, district_id)]
+        if matching:
+            create_event(kind, matching, district_id=district_id,
+                         data=item.get("data") or {}, **subjects)
+
+
+SUBJECTS = ("case", "order", "decision", "agency", "violation")
 
 
 def create_event(kind, subscriptions, *, district_id=None, data=None, **subjects) -> Event:
-    subjects = {name: subjects.get(name) for name in
-                ("case", "order", "decision", "agency", "violation")}
+    subjects = {name: subjects.get(name) for name in SUBJECTS}
     event = Event.objects.create(
         kind=kind, case=subjects["case"], order=subjects["order"],
         decision=subjects["decision"], district_id=district_id,

@@ -2,7 +2,9 @@
 
 Each selected case goes through the same action as on its own page (``transition``,
 ``update_case``, ``issue_order``), so it gets its own history entry and notices exactly
-as if done one by one; nothing here writes a case row itself.
+as if done one by one; nothing here writes a case row itself. A workflow step goes
+through ``transition_many``, the same step for a batch of cases at once, so that closing
+2,000 cases costs queries per batch, not per case.
 
 A bulk request is refused whole, changing nothing, when its selection holds a case the
 user may not see (or that does not exist) or a case that changed since the list was
@@ -13,7 +15,8 @@ skipped and listed with the reason before the user confirms. Up to
 
 The reads are per batch, not per case: the cases of a batch are read and locked with one
 query, and what the per-case checks need (the districts where a new owner may own cases)
-is read once. The writes are the actions' own.
+is read once. The writes are the actions' own: per batch for a workflow step, per case
+for an edit or an order.
 """
 
 from dataclasses import dataclass, field
@@ -29,6 +32,7 @@ from cases.actions.cases import (
     can_work_on,
     eligible_owners,
     transition,
+    transition_many,
     update_case,
 )
 from cases.actions.orders import issue_order, issue_order_refusal
@@ -196,6 +200,7 @@ def plan(user, bulk: Bulk, ids) -> Plan:
 
 # ---------------------------------------------------------------- doing it
 def _apply(user, bulk: Bulk, case):
+    """The action on one case, through its own use case."""
     values = bulk.values
     if bulk.action in STEPS:
         transition(user=user, case=case, name=bulk.action, note=bulk.note)
@@ -208,6 +213,21 @@ def _apply(user, bulk: Bulk, case):
         update_case(user=user, case=case, note=bulk.note)
 
 
+def _step_all(user, bulk: Bulk, cases, *, strict) -> bool:
+    """A workflow step on the batch's cases together (``transition_many``: its queries do
+    not grow with the cases). False when refused and not ``strict``: the caller then
+    takes the cases one by one, so that a refusal skips only its own case."""
+    try:
+        with transaction.atomic():
+            transition_many(user=user, cases=cases, name=bulk.action, note=bulk.note)
+    except ValidationError as error:
+        if strict:
+            raise ValidationError(_("%(reason)s Nothing was changed.") % {
+                "reason": " ".join(error.messages)}) from error
+        return False
+    return True
+
+
 def _run(user, bulk, ids, *, versions, shown_at, strict):
     """Apply the action to the cases ``ids`` batch by batch; returns (done, skipped).
     ``strict``: a case changed meanwhile or refused by its action refuses everything
@@ -215,24 +235,36 @@ def _run(user, bulk, ids, *, versions, shown_at, strict):
     done, skipped = [], []
     for cases in _batches(user, ids, lock=True):
         owner_districts = _owner_districts(bulk, cases)
+        ready = []
         for case in cases:
             shown = versions.get(case.pk, shown_at) if versions else shown_at
             changed = (case.version != shown) if versions else case.version > shown
             reason = (_("Changed since the list was shown.") if changed
                       else skip_reason(user, bulk, case, owner_districts=owner_districts))
             if reason is None:
-                try:
-                    _apply(user, bulk, case)
-                except ValidationError as error:
-                    reason = " ".join(error.messages)
-                else:
-                    done.append(case.reference)
-                    continue
-            if strict:
-                raise ValidationError(_("%(ref)s: %(reason)s Nothing was changed.") % {
-                    "ref": case.reference, "reason": reason})
-            skipped.append((case.reference, reason))
+                ready.append(case)
+            elif strict:
+                raise _refused(case, reason)
+            else:
+                skipped.append((case.reference, reason))
+        if ready and bulk.action in STEPS and _step_all(user, bulk, ready, strict=strict):
+            done += [case.reference for case in ready]
+            continue
+        for case in ready:
+            try:
+                _apply(user, bulk, case)
+            except ValidationError as error:
+                if strict:
+                    raise _refused(case, " ".join(error.messages)) from error
+                skipped.append((case.reference, " ".join(error.messages)))
+            else:
+                done.append(case.reference)
     return done, skipped
+
+
+def _refused(case, reason) -> ValidationError:
+    return ValidationError(_("%(ref)s: %(reason)s Nothing was changed.") % {
+        "ref": case.reference, "reason": reason})
 
 
 @transaction.atomic

@@ -247,6 +247,16 @@ def update_case(*, user, case: Case, details=None, note="") -> dict:
 @transaction.atomic
 def transition(*, user, case: Case, name: str, note: str) -> Case:
     """Move the case one step along the workflow; refused steps change nothing."""
+    return transition_many(user=user, cases=[case], name=name, note=note)[0]
+
+
+@transaction.atomic
+def transition_many(*, user, cases: list, name: str, note: str) -> list:
+    """Move the cases one step along the workflow together, as ``transition`` moves one:
+    the same checks, and each case its own history entry and announcement. A refusal for
+    any case changes none. The queries grow with the risk levels among the cases (a
+    reopened case's next follow-up depends on it), not with the cases: a bulk action
+    takes this step for up to 2,000 cases at a time."""
     step = TRANSITIONS.get(name)
     if step is None:
         raise ValidationError(_("Unknown step."))
@@ -254,14 +264,14 @@ def transition(*, user, case: Case, name: str, note: str) -> Case:
     if not note:
         raise ValidationError({"note": _("Every status change needs a note.")})
     scope = scope_of(user)
-    if not scope.covers(case.district_id) or scope.role not in step.roles:
+    if any(not scope.covers(case.district_id) for case in cases) or scope.role not in step.roles:
         raise ValidationError(
             _("Only a supervisor of the case's district can do this: %(step)s.")
             % {"step": step.label}
             if step.roles == SUPERVISORS else _("You cannot change this case's status.")
         )
     now = timezone.now()
-    stamps = {}
+    stamps = {"status": step.target, "updated_by": user, "updated_at": now}
     if step.target == Status.RESOLVED:
         stamps["resolved_at"] = now
         # Marked resolved, the case awaits a supervisor's verification: no follow-up is due
@@ -273,25 +283,29 @@ def transition(*, user, case: Case, name: str, note: str) -> Case:
         stamps["closed_at"] = None
         stamps["resolved_at"] = None
         stamps["merged_into"] = None  # a reopened duplicate counts again
-    if step.target == Status.IN_RESOLUTION and step.source in (Status.CLOSED, Status.RESOLVED):
-        stamps["next_follow_up_due"] = case.next_due_after(timezone.localdate())
-    # Conditional update: if someone changed the status meanwhile, nothing happens.
-    moved = Case.objects.filter(pk=case.pk, status=step.source).update(
-        status=step.target, updated_by=user, updated_at=now, **stamps
-    )
-    if moved != 1:
+    by_level = {}
+    for case in cases:
+        by_level.setdefault(case.risk_level, []).append(case)
+    moved = 0
+    for group in by_level.values():
+        values = dict(stamps)
+        if step.target == Status.IN_RESOLUTION and step.source in (
+                Status.CLOSED, Status.RESOLVED):
+            values["next_follow_up_due"] = group[0].next_due_after(timezone.localdate())
+        # Conditional update: a case whose status someone changed meanwhile is not moved.
+        moved += Case.objects.filter(pk__in=[case.pk for case in group],
+                                     status=step.source).update(**values)
+        # The rows as the UPDATE left them, without reading them again.
+        for case in group:
+            for field, value in values.items():
+                setattr(case, field, value)
+    if moved != len(cases):
         raise ValidationError(
             _("The case is no longer “%(status)s”: someone changed it meanwhile. "
               "Reload the page.") % {"status": Status(step.source).label}
         )
-    # The row as the UPDATE left it, without reading it again (a bulk action takes this
-    # step for each of up to 2,000 cases).
-    for field, value in {"status": step.target, "updated_by": user, "updated_at": now,
-                         **stamps}.items():
-        setattr(case, field, value)
-    events.case_transitioned(
-        case=case, user=user, transition=name, old_status=step.source,
+    events.cases_transitioned(
+        cases=cases, user=user, transition=name, old_status=step.source,
         new_status=step.target, note=note,
     )
-    return case
-
+    return cases
