@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from drills.models import Drill, DrillAttachment
+from drills.models import Drill, DrillAttachment, DrillChange
 from riskdesk.access import scope_of
 from riskdesk.files import check_upload
 
@@ -71,9 +71,20 @@ def update_drill(*, user, drill: Drill, uploads=()) -> list[str]:
         drill.updated_by, drill.updated_at = user, timezone.now()
         drill.full_clean()
         drill.save(update_fields=[*changed, "updated_by", "updated_at"])
-    for upload in uploads:
-        add_attachment(user=user, drill=drill, upload=upload)
+    added = [add_attachment(user=user, drill=drill, upload=upload) for upload in uploads]
+    if changed or added:
+        DrillChange.objects.create(
+            drill=drill, user=user, at=drill.updated_at,
+            changes={name: [_raw(before, name), _raw(drill, name)] for name in changed},
+            files=[attachment.original_name for attachment in added])
     return changed
+
+
+def _raw(drill, name):
+    """A field's value as the change keeps it: the district's id, the kind's value,
+    dates as ISO text."""
+    value = getattr(drill, "district_id" if name == "district" else name)
+    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 @transaction.atomic

@@ -1,6 +1,7 @@
 """Emergency drills (应急演练) held in a district, and the files filed with them."""
 
 import uuid
+from datetime import date
 from pathlib import Path
 
 from django.conf import settings
@@ -15,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from drills.choices import DrillKind
 from riskdesk.access import ScopedQuerySet
 from riskdesk.choices import AttachmentKind
-from riskdesk.models import District
+from riskdesk.models import AppendOnlyModel, District, append_only
 
 
 class DrillQuerySet(ScopedQuerySet):
@@ -135,3 +136,41 @@ class DrillAttachment(models.Model):
 
     def get_absolute_url(self):
         return reverse("drills:attachment", args=[self.drill_id, self.pk])
+
+
+class DrillChange(AppendOnlyModel):
+    """One edit of a drill, as the drill's page lists it: who, when, each field's value
+    before and after (raw: a kind's value, a district's id, shown in the reader's
+    language) and the files added. Append-only: a drill's record never loses what it
+    said before."""
+
+    drill = models.ForeignKey(Drill, on_delete=models.PROTECT, related_name="changes",
+                              verbose_name=_("emergency drill"))
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                             related_name="+", verbose_name=_("user"))
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    files = models.JSONField(_("files added"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("drill change")
+        verbose_name_plural = _("drill changes")
+        triggers = [append_only()]
+
+    def shown(self, district_names: dict) -> list[tuple]:
+        """(field's name, before, after) for each field changed, values as a reader
+        sees them: the kind's label, the district's name, a date as a date."""
+        rows = []
+        names = [field.name for field in Drill._meta.fields if field.name in self.changes]
+        for name, values in ((name, self.changes[name]) for name in names):
+            field = Drill._meta.get_field(name)
+            if name == "kind":
+                values = [DrillKind(value).label if value in DrillKind.values else value
+                          for value in values]
+            elif name == "district":
+                values = [district_names.get(value, value) for value in values]
+            elif name == "date":
+                values = [date.fromisoformat(value) if value else value for value in values]
+            rows.append((field.verbose_name, *values))
+        return rows

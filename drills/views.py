@@ -21,6 +21,7 @@ from riskdesk.access import scope_of
 from riskdesk.choices import AuditAction, Role
 from riskdesk.forms import add_errors
 from riskdesk.lists import paginate, remembered
+from riskdesk.models import District
 
 READERS = (Role.STAFF, Role.SUPERVISOR, Role.ADMIN)
 
@@ -144,7 +145,16 @@ def drill_detail(request, pk):
         "drill": drill,
         "attachments": drill.attachments.select_related("uploaded_by"),
         "can_edit": actions.can_edit(request.user, drill),
+        "changes": _history(drill),
     })
+
+
+def _history(drill) -> list[tuple]:
+    """The drill's changes, newest first, each (change, its rows): two queries."""
+    changes = list(drill.changes.select_related("user"))
+    ids = {value for change in changes for value in change.changes.get("district", [])}
+    names = dict(District.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
+    return [(change, change.shown(names)) for change in changes]
 
 
 @require_GET

@@ -148,3 +148,33 @@ def test_list_query_count_does_not_grow_with_rows(client_for, owner, district, m
         response = client.get(reverse("drills:list"), {"o": "-date", "per_page": "25"})
     assert len(response.context["page"].object_list) == 25
     assert response.context["page"].object_list[0].file_count == 1
+
+
+def test_each_edit_is_kept_on_the_drill_page_with_the_values_before(
+        client_for, owner, district_supervisor, district, make_drill):
+    drill = make_drill(owner, district, kind=DrillKind.FLOOD)
+    before = {"participants": drill.participants, "kind": drill.get_kind_display()}
+    client = client_for(district_supervisor)
+    client.post(reverse("drills:edit", args=[drill.pk]), {
+        **form_data(district, participants="75", kind=DrillKind.FIRE),
+        "files": [SimpleUploadedFile("plan.pdf", PDF, content_type="application/pdf")]})
+    client.post(reverse("drills:edit", args=[drill.pk]), form_data(
+        district, participants="75", kind=DrillKind.FIRE))  # nothing changed: no entry
+    page = client.get(drill.get_absolute_url()).content.decode()
+    assert f"Participants: {before['participants']} → 75" in page
+    assert f"Kind: {before['kind']} → Fire" in page
+    assert "File added: plan.pdf" in page
+    assert page.count('class="timeline__item"') == 1
+    change = drill.changes.get()
+    with pytest.raises(TypeError):
+        change.delete()  # the record of the change stays
+
+
+def test_the_drill_history_reads_in_chinese(client_for, owner, district, make_drill):
+    drill = make_drill(owner, district, kind=DrillKind.FLOOD)
+    client = client_for(owner)
+    client.post(reverse("drills:edit", args=[drill.pk]), form_data(
+        district, kind=DrillKind.FIRE, date="2024-05-11"))
+    client.cookies["django_language"] = "zh-hans"
+    page = client.get(drill.get_absolute_url()).content.decode()
+    assert "变更记录" in page and "类型：防汛 → 消防" in page and "→ 2024年5月11日" in page
