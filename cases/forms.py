@@ -394,6 +394,14 @@ class MergeForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=4000,
                            widget=forms.Textarea(attrs={"rows": 2}))
 
+    def __init__(self, *args, candidates=(), **kwargs):
+        """``candidates``: open linked cases the user may see, offered as the survivor
+        (any other reference may still be typed)."""
+        super().__init__(*args, **kwargs)
+        self.candidates = list(candidates)
+        if self.candidates:
+            self.fields["other"].widget.attrs["list"] = "merge-candidates"
+
 
 class BulkForm(forms.Form):
     """A bulk action on the case list (cases.actions.bulk): the action, one note for all,

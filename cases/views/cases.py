@@ -320,8 +320,11 @@ def links_panel(user, case) -> dict:
         "merged_into": merged_into,
         "can_link": actions.can_link(user, case),
         "link_form": LinkForm(prefix="link") if actions.can_link(user, case) else None,
-        "merge_form": MergeForm(prefix="merge") if case.is_open and case.merged_into_id is None
-        and actions.can_merge(user, case) else None,
+        "merge_form": MergeForm(prefix="merge", candidates=[
+            item["other"] for item in links if item["visible"] and item["other"].is_open
+            and item["other"].merged_into_id is None])
+        if case.is_open and case.merged_into_id is None and actions.can_merge(user, case)
+        else None,
     }
 
 

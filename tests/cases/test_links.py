@@ -249,3 +249,21 @@ def test_the_cluster_pages_queries_do_not_grow_with_clusters(
     with django_assert_max_num_queries(8):
         response = client.get("/cases/clusters/")
     assert len(response.context["clusters"]) == 6
+
+
+def test_the_merge_form_offers_the_linked_open_cases_the_supervisor_sees(
+    client_for, city_supervisor, district_supervisor, owner, home_wages, foreign_wages,
+    make_case
+):
+    linked = make_case(title="Kundulun site, second gate")
+    actions.link_cases(user=owner, case=home_wages, other=linked, kind=LinkKind.SAME_PROJECT)
+    actions.link_cases(user=city_supervisor, case=home_wages, other=foreign_wages,
+                       kind=LinkKind.SAME_EMPLOYER)
+    page = client_for(city_supervisor).get(home_wages.get_absolute_url()).content.decode()
+    assert 'list="merge-candidates"' in page
+    assert f'<option value="{linked.reference}">' in page
+    assert f'<option value="{foreign_wages.reference}">' in page
+    # a district supervisor is offered only what is theirs to see
+    page = client_for(district_supervisor).get(home_wages.get_absolute_url()).content.decode()
+    assert f'<option value="{linked.reference}">' in page
+    assert f'<option value="{foreign_wages.reference}">' not in page
