@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # RiskDesk: one image for web (gunicorn, the default CMD), the Celery worker and Celery beat.
-# docker-compose.yml runs it three ways; see README.md, "Production with docker-compose".
+# docker-compose.yml runs it three ways (on two web nodes and two workers); see README.md, "Production with docker-compose".
 #
 # Build arguments, for an intranet that reaches no public registry or package index:
 #   PYTHON_IMAGE     the base image (default python:3.11-slim-bookworm; any Debian 12 with
@@ -70,9 +70,9 @@ COPY locale/ locale/
 
 # Static files are collected (hashed and compressed by whitenoise) into the image at build
 # time, readable by everyone (settings: STORAGES); the SECRET_KEY and ALLOWED_HOSTS here
-# exist only for this one command. The code stays owned by root; the var dir (beat
-# schedule, media, static) is the app's, so that web can collect the static files again
-# into its volume at start (docker-compose.yml).
+# exist only for this one command, and every web node serves them from here (no volume
+# over them in docker-compose.yml: each release brings its own). The code stays owned by
+# root; the var dir (beat schedule, media, backups) is the app's.
 RUN python -m compileall -q riskdesk cases assessments drills reports webhooks api \
  && mkdir -p /var/lib/riskdesk/media /var/lib/riskdesk/static \
  && SECRET_KEY=build-only ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput -v0 \
