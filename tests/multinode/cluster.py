@@ -20,6 +20,7 @@ through the application's own code (``manage``, a ``manage.py shell`` in a subpr
 
 import contextlib
 import os
+import re
 import shutil
 import signal
 import socket
@@ -32,6 +33,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg2
 import requests
+
+from tests.services import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 HAPROXY = shutil.which("haproxy") or "/usr/sbin/haproxy"
@@ -59,12 +62,6 @@ def not_runnable() -> str | None:
     if not reachable(6379):
         return "no Redis on 127.0.0.1:6379"
     return None
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def redis_dbs() -> tuple[int, int]:
@@ -202,6 +199,13 @@ class Cluster:
         node.start(self.env)
         wait_until_up(node, f"{node.url}/healthz")
 
+    def proxy_retries(self) -> int:
+        """Requests the proxy had to send again (its log's retries field, "+n" when sent
+        to the other node)."""
+        text = self.proxy.log_path.read_text(errors="replace") if self.proxy else ""
+        return sum(found != "0" for found in re.findall(
+            r" \d+/\d+/\d+/\d+/(\+?\d+) \d+/\d+ ", text))  # ac/fc/bc/sc/rc sq/bq
+
     def logs(self) -> str:
         parts = [self.proxy, *self.nodes, *self.workers, *self.beats]
         return "\n".join(f"----- {p.name}\n{p.log()}" for p in parts if p is not None)
@@ -238,9 +242,12 @@ def haproxy_config(port: int, nodes: list[WebNode]) -> str:
         f"  server {node.name} 127.0.0.1:{node.port} check" for node in nodes)
     return f"""global
   maxconn 512
+  log stdout format raw local0
 
 defaults
   mode http
+  log global
+  option httplog
   timeout connect 2s
   timeout client 60s
   timeout server 60s
