@@ -352,19 +352,36 @@ SWEEP_SECONDS = env_int("SWEEP_SECONDS", 60, minimum=5)
 # release kept, even on a cache the releases share (Redis). The package's version unless
 # CACHE_VERSION says otherwise.
 CACHE_VERSION = env_str("CACHE_VERSION") or package_version()
-# Each web process keeps the dashboards it computed in its own memory (LocMemCache);
-# point CACHES at Redis to share them between processes.
+# The cache (dashboards, the identity platform's discovery document): Redis when CACHE_URL
+# names one (redis://127.0.0.1:6379/1), shared by every web node; otherwise each web
+# process keeps what it computed in its own memory (LocMemCache), the zero-setup default
+# for one node. Nothing that limits or claims anything is kept in it (ARCHITECTURE.md).
+CACHE_URL = env_str("CACHE_URL")
+if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(
+        f"CACHE_URL={CACHE_URL!r} is not a Redis URL: write redis://host:6379/1 "
+        "(or leave it unset for each process's own memory)."
+    )
 CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "KEY_PREFIX": f"riskdesk:{CACHE_VERSION}",
-        "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 2_000, minimum=300)},
-    }
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
+         "KEY_PREFIX": f"riskdesk:{CACHE_VERSION}"}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+              "KEY_PREFIX": f"riskdesk:{CACHE_VERSION}",
+              "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 2_000, minimum=300)}}
+    )
 }
-# The API's request counts (api.throttling): in Redis when there is one (the broker's, unless
-# API_THROTTLE_REDIS_URL names another), so the limit holds on every node; in this
-# process's memory only under make run, with no service at all.
-API_THROTTLE_REDIS_URL = env_str("API_THROTTLE_REDIS_URL") or (
+# How many web nodes (machines or containers running gunicorn) serve this RiskDesk: with
+# more than one, `check --deploy` warns about what one node keeps to itself (riskdesk/
+# checks.py): a cache in process memory, uploads on a local disk not declared shared.
+WEB_NODES = env_int("WEB_NODES", 1, minimum=1)
+# true when MEDIA_ROOT is a mount every web and worker node shares (NFS and the like).
+MEDIA_SHARED = env_bool("MEDIA_SHARED", False)
+# The API's request counts (api.throttling): in Redis when there is one (API_THROTTLE_REDIS_URL,
+# else CACHE_URL, else the broker's), so the limit holds on every node; in this process's
+# memory only under make run, with no service at all.
+API_THROTTLE_REDIS_URL = env_str("API_THROTTLE_REDIS_URL") or CACHE_URL or (
     CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else None
 )
 CACHES["api_throttle"] = (
