@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.db.transaction import non_atomic_requests
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from cases.models import Case
 from riskdesk import audit, saved_views
 from riskdesk.access import scope_of
 from riskdesk.choices import AuditAction, Role, SavedList
+from riskdesk.files import download_response
 from riskdesk.forms import add_errors
 from riskdesk.lists import paginate
 from riskdesk.uploads import upload_limits
@@ -265,12 +266,8 @@ def report_response(request, decision):
         raise Http404
     audit.record(request, AuditAction.DOWNLOAD,
                  object_label=f"{decision} {assessment.report_name}"[:200])
-    response = FileResponse(assessment.report.open("rb"), as_attachment=True,
-                            filename=assessment.report_name,
-                            content_type=assessment.report_content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download_response(assessment.report, filename=assessment.report_name,
+                             content_type=assessment.report_content_type)
 
 
 # ---------------------------------------------------------------- agencies
@@ -418,11 +415,8 @@ def agency_document(request, pk, doc):
     document = get_object_or_404(AgencyDocument, agency=agency, pk=doc)
     audit.record(request, AuditAction.DOWNLOAD,
                  object_label=f"{agency} {document.original_name}"[:200])
-    response = FileResponse(document.file.open("rb"), as_attachment=True,
-                            filename=document.original_name, content_type=document.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download_response(document.file, filename=document.original_name,
+                             content_type=document.content_type)
 
 
 # ---------------------------------------------------------------- trainings

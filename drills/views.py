@@ -19,6 +19,7 @@ from drills.models import Drill, DrillAttachment
 from riskdesk import audit
 from riskdesk.access import scope_of
 from riskdesk.choices import AuditAction, Role
+from riskdesk.files import download_response
 from riskdesk.forms import add_errors
 from riskdesk.lists import paginate, remembered
 from riskdesk.models import District
@@ -164,10 +165,5 @@ def attachment_download(request, pk, file):
                                    drill=drill, pk=file)
     audit.record(request, AuditAction.DOWNLOAD,
                  object_label=f"{_('Drill')} {drill.pk} {attachment.original_name}")
-    response = FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download_response(attachment.file, filename=attachment.original_name,
+                             content_type=attachment.content_type)

@@ -1,5 +1,8 @@
-"""What may be attached: pdf, docx, xlsx, jpg and png, checked by name, content and size."""
+"""What may be attached: pdf, docx, xlsx, jpg and png, checked by name, content and size;
+and how a stored file goes back out: streamed through the app, after the view's scope check.
+"""
 
+import logging
 import unicodedata
 import zipfile
 from dataclasses import dataclass
@@ -7,10 +10,13 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from riskdesk.choices import AttachmentKind
+
+log = logging.getLogger(__name__)
 
 PDF, PNG, JPEG = b"%PDF-", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff"
 ZIP = b"PK\x03\x04"
@@ -108,3 +114,20 @@ def check_upload(upload) -> CheckedFile:
         )
     content_type, kind = ALLOWED[suffix]
     return CheckedFile(name=name, content_type=content_type, kind=kind)
+
+
+def download_response(field_file, *, filename: str, content_type: str | None = None):
+    """``field_file`` (a FileField's value, already found in the user's scope) as a
+    download. Read through its storage, so the file may have been saved by another node
+    or worker, on a shared mount or in an object store; never a public URL, never cached.
+    A file missing from the storage is a 404 (and an error in the log), not a 500."""
+    try:
+        handle = field_file.open("rb")
+    except FileNotFoundError:
+        log.error("Stored file %s is missing from the storage", field_file.name)
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=filename,
+                            content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

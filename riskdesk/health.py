@@ -1,6 +1,7 @@
 """Liveness of the services RiskDesk depends on, for /healthz."""
 
 import os
+import uuid
 from pathlib import Path
 
 from django.conf import settings
@@ -33,6 +34,21 @@ def check_broker() -> str:
         with app.connection_for_write(url) as conn:
             conn.ensure_connection(max_retries=1, interval_start=0, timeout=2)
     except Exception as error:  # connection refused, DNS, auth...: all mean "down"
+        return f"down: {type(error).__name__}"
+    return "ok"
+
+
+def check_storage() -> str:
+    """Write and delete a tiny probe file through the storage every node shares (the
+    MEDIA_ROOT mount or the S3 bucket): a node that cannot do this cannot take uploads,
+    nor serve another node's files. Not part of ``status()`` until /healthz reports it."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    try:
+        name = default_storage.save(f"healthz/{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
+        default_storage.delete(name)
+    except Exception as error:  # refused, timed out, denied, disk full...: all mean "down"
         return f"down: {type(error).__name__}"
     return "ok"
 

@@ -15,6 +15,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from riskdesk import storage
 from riskdesk.env import (
     env_bool,
     env_choice,
@@ -282,8 +283,24 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Uploaded files are never served from a public URL: downloads go through scoped views.
 MEDIA_URL = "/media-not-served/"
+# Uploaded files go through Django's storage API (riskdesk/storage.py): MEDIA_ROOT by
+# default (shared as a mount by several nodes), or with STORAGE=s3 an S3-compatible
+# object store (MinIO, a domestic cloud's) that every node and worker reaches.
+STORAGE = env_str("STORAGE", "filesystem")
+if STORAGE == "filesystem":
+    DEFAULT_STORAGE = {"BACKEND": storage.FILESYSTEM}
+elif STORAGE == "s3":
+    S3_BUCKET = env_str("S3_BUCKET")
+    if not S3_BUCKET:
+        raise ImproperlyConfigured("STORAGE=s3 needs S3_BUCKET (the bucket's name).")
+    DEFAULT_STORAGE = {"BACKEND": storage.S3, "OPTIONS": storage.s3_options(
+        bucket=S3_BUCKET, endpoint_url=env_str("S3_ENDPOINT_URL"),
+        access_key=env_str("S3_ACCESS_KEY_ID"), secret_key=env_str("S3_SECRET_ACCESS_KEY"),
+        region=env_str("S3_REGION"))}
+else:
+    raise ImproperlyConfigured(f"STORAGE={STORAGE!r} is not one of: filesystem, s3.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

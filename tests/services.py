@@ -8,6 +8,7 @@ When one cannot run here its tests are skipped and the run ends saying so; under
 import os
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -99,3 +100,14 @@ def signed_in_user(web):
 
 def district_codes(user):
     return sorted(d.code for d in user.membership.districts.all())
+
+
+def start_celery_worker(env: dict, name: str) -> subprocess.Popen:
+    """A real Celery worker of RiskDesk, one task at a time, in its own process with the
+    environment ``env``; its log is on its stdout (read it when a test fails)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "riskdesk", "worker", "--pool=solo",
+         "--loglevel=INFO", "--without-heartbeat", "--without-mingle", "--without-gossip",
+         "--hostname", f"{name}-{os.getpid()}@localhost"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -13,6 +12,7 @@ from cases.models import Attachment, FollowUp
 from cases.views.cases import scoped_case
 from riskdesk import audit
 from riskdesk.choices import AuditAction
+from riskdesk.files import download_response
 from riskdesk.forms import add_errors
 
 
@@ -64,10 +64,5 @@ def serve_attachment(request, case, attachment):
     """The file's bytes as a download, audited; for the page and the API alike."""
     audit.record(request, AuditAction.DOWNLOAD,
                  object_label=f"{case.reference} {attachment.original_name}")
-    response = FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download_response(attachment.file, filename=attachment.original_name,
+                             content_type=attachment.content_type)

@@ -1,11 +1,12 @@
 """A background job's page (an import's or an export's) and its result file."""
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from cases.choices import JobState
 from cases.models import Job
+from riskdesk.files import download_response
 
 
 @require_GET
@@ -23,7 +24,4 @@ def job_download(request, pk):
     job = get_object_or_404(Job.objects.for_user(request.user), pk=pk, state=JobState.DONE)
     if not job.result:
         raise Http404
-    response = FileResponse(job.result.open("rb"), as_attachment=True,
-                            filename=job.result_name)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download_response(job.result, filename=job.result_name)

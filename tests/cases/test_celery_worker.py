@@ -2,8 +2,6 @@
 the e-mail outbox. Runs under .ci/run (PostgreSQL + Redis); skipped on the SQLite default."""
 
 import os
-import subprocess
-import sys
 import time
 from datetime import date
 
@@ -16,6 +14,7 @@ from cases.choices import RiskLevel
 from riskdesk.celery import app
 from riskdesk.choices import NoticeKind
 from riskdesk.models import Notification
+from tests.services import start_celery_worker
 
 BROKER = os.environ.get("CELERY_BROKER_URL", "")
 
@@ -37,12 +36,7 @@ def test_a_real_worker_delivers_a_due_reminder_to_inbox_and_mailbox(make_case, o
         "EMAIL_BACKEND": "file",
         "RISKDESK_VAR_DIR": str(tmp_path),
     }
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "riskdesk", "worker", "--pool=solo",
-         "--loglevel=INFO", "--without-heartbeat", "--without-mingle", "--without-gossip",
-         "--hostname", f"ci-{os.getpid()}@localhost"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
+    worker = start_celery_worker(env, "ci")
     try:
         # when the sweep is queued, as beat would
         with app.connection_for_write(broker) as conn:
