@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from tests.multinode import cluster as cluster_
-from tests.services import hooks_when_not_runnable
+from tests.services import free_port, hooks_when_not_runnable
+from tests.storage import s3server
 
 HERE = Path(__file__).parent
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -29,11 +30,25 @@ pytest_collection_modifyitems, pytest_terminal_summary = hooks_when_not_runnable
 
 
 @pytest.fixture(scope="session")
-def cluster_env() -> dict:
+def object_store():
+    """The nodes' shared file storage: an S3-compatible server (moto's, a real process on
+    127.0.0.1: tests/storage/s3server.py says why not MinIO) and a bucket of their own;
+    yields (endpoint, bucket)."""
+    if cluster_.not_runnable():
+        yield None, None
+        return
+    process, endpoint = s3server.start_s3_server(free_port())
+    yield endpoint, s3server.new_bucket(endpoint)
+    s3server.stop_s3_server(process)
+
+
+@pytest.fixture(scope="session")
+def cluster_env(object_store) -> dict:
     """Extra environment for every process of the cluster (web nodes, workers, beats,
-    ``manage``): override or extend this fixture to add, e.g., DATABASE_REPLICA_URL or
-    STORAGE=s3 with the services they name."""
-    return {}
+    ``manage``): the files are kept in the object store (STORAGE=s3), as with several
+    nodes they must be."""
+    endpoint, bucket = object_store
+    return s3server.s3_env(endpoint, bucket) if endpoint else {}
 
 
 @pytest.fixture(scope="session")

@@ -15,6 +15,7 @@ import pytest
 import requests
 
 from tests.factories import PASSWORD
+from tests.storage import s3server
 
 TIMEOUT = 30  # seconds for one HTTP request
 
@@ -176,6 +177,32 @@ def test_a_case_registered_through_node_a_is_on_node_bs_dashboard_within_the_cac
         assert time.monotonic() < deadline, f"node B still shows {before} open cases"
         time.sleep(0.5)
     assert open_cases(supervisor, a) == before + 1
+
+
+# ---------------------------------------------------------------- shared files
+def test_a_file_uploaded_through_node_a_downloads_through_node_b_byte_for_byte(
+        cluster, keys, object_store):
+    a, b = cluster.node_urls
+    client = api(keys["api"])
+    case = client.post(f"{a}/api/v1/cases/", json=new_case("Site with a signed list"),
+                       timeout=TIMEOUT)
+    assert case.status_code == 201, case.text
+    reference = case.json()["reference"]
+    content = b"%PDF-1.4\n" + uuid.uuid4().bytes * 4000 + b"\n%%EOF\n"
+    # given a file uploaded through node A
+    uploaded = client.post(f"{a}/api/v1/cases/{reference}/attachments/", timeout=TIMEOUT,
+                           files={"file": ("wage-list.pdf", content, "application/pdf")})
+    assert uploaded.status_code == 201, uploaded.text
+    download = f"/api/v1/cases/{reference}/attachments/{uploaded.json()['id']}/download/"
+    # then node B gives it back byte for byte: it is in the shared store, not on A's disk
+    answer = client.get(f"{b}{download}", timeout=TIMEOUT)
+    assert answer.status_code == 200 and answer.content == content
+    endpoint, bucket = object_store
+    assert any(s3server.Bucket(endpoint, bucket).read(key) == content
+               for key in s3server.Bucket(endpoint, bucket).objects())
+    # and another district's token gets 404 on both nodes
+    for node in (a, b):
+        assert api(keys["load"]).get(f"{node}{download}", timeout=TIMEOUT).status_code == 404
 
 
 # ---------------------------------------------------------------- two beats
