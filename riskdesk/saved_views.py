@@ -110,9 +110,10 @@ def pk_of(value):
 
 
 # ---------------------------------------------------------------- opening a list
-def open_list(request, name, make_filterset) -> HttpResponseRedirect | None:
+def open_list(request, name, make_filterset, column_set=None) -> HttpResponseRedirect | None:
     """A redirect that applies a saved view (``?open=``, or the user's default view when
-    the list is opened bare), or None to show the list as asked."""
+    the list is opened bare), or None to show the list as asked. Filters and columns
+    (of ``column_set``) the list no longer knows are left out, with a message."""
     user = request.user
     if OPEN_PARAM in request.GET:
         view = SavedView.objects.for_user(user).filter(
@@ -124,6 +125,11 @@ def open_list(request, name, make_filterset) -> HttpResponseRedirect | None:
             messages.warning(request, _(
                 "The view “%(name)s” refers to filters that no longer exist; they were "
                 "left out: %(dropped)s.") % {"name": view.name, "dropped": ", ".join(dropped)})
+        dropped = column_set.unknown(view.columns) if column_set else []
+        if dropped:
+            messages.warning(request, _(
+                "The view “%(name)s” names columns that no longer exist; they were left "
+                "out: %(dropped)s.") % {"name": view.name, "dropped": ", ".join(dropped)})
         kept[VIEW_PARAM] = str(view.pk)
         return HttpResponseRedirect(f"{request.path}?{kept.urlencode()}")
     if not request.GET:
