@@ -8,5 +8,5 @@ class RiskDeskConfig(AppConfig):
 
     def ready(self):
         # connect the sign-in audit receivers, what a sign-in owes (a second factor), and
-        # the single sign-on's deploy check
-        from riskdesk import signin, sso, twofactor  # noqa: F401
+        # the single sign-on's deploy check, and the navigation's saved views
+        from riskdesk import saved_views, signin, sso, twofactor  # noqa: F401
