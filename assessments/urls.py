@@ -7,6 +7,7 @@ from assessments import views
 
 decisions = [
     path("", views.decision_list, name="list"),
+    path("columns/", views.decision_columns, name="columns"),
     path("new/", views.decision_create, name="create"),
     path("<int:pk>/", views.decision_detail, name="detail"),
     path("<int:pk>/assessment/start/", views.decision_start, name="start"),

@@ -12,12 +12,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from assessments import actions, forms
 from assessments.choices import AgencyStatus, AgencyStep, AssessmentStatus, DecisionStep
+from assessments.columns import DECISION_COLUMNS
 from assessments.filtersets import AgencyFilterSet, DecisionFilterSet
 from assessments.models import Agency, AgencyDocument, Decision, RiskItem, Training
 from cases.models import Case
 from riskdesk import audit, saved_views
 from riskdesk.access import scope_of
 from riskdesk.choices import AuditAction, Role, SavedList
+from riskdesk.columns import choose_view, page_context, rows
 from riskdesk.files import download_response
 from riskdesk.forms import add_errors
 from riskdesk.lists import paginate
@@ -33,7 +35,7 @@ def scoped_decision(request, pk):
 @non_atomic_requests  # reads only: no transaction (BEGIN/COMMIT) around it
 def decision_list(request):
     opened = saved_views.open_list(request, SavedList.DECISIONS, lambda data: DecisionFilterSet(
-        data, queryset=Decision.objects.none(), user=request.user))
+        data, queryset=Decision.objects.none(), user=request.user), DECISION_COLUMNS)
     if opened:
         return opened
     scoped = Decision.objects.for_user(request.user)
@@ -42,11 +44,21 @@ def decision_list(request):
     figures = scoped.filter(assessment__status=AssessmentStatus.CONCLUDED).aggregate(
         assessed=Count("id", distinct=True),
         caused=Count("id", filter=Q(caused_cases__isnull=False), distinct=True))
+    views = saved_views.list_views(
+        request, SavedList.DECISIONS, choose_columns=lambda view, setting:
+        DECISION_COLUMNS.chosen(view=view, setting=setting))
+    shown = views["columns"]
+    listed = paginate(request, DECISION_COLUMNS.with_related(
+        filterset.qs.with_related(), shown))
     return render(request, "assessments/decision_list.html", {
-        "filterset": filterset, **paginate(request, filterset.qs.with_related()),
+        "filterset": filterset, **listed, **views,
+        "rows": rows(listed["page"].object_list, shown),
+        **page_context(DECISION_COLUMNS, shown, "decisions:columns"),
         "can_register": actions.can_register(request.user), "figures": figures,
-        **saved_views.list_views(request, SavedList.DECISIONS),
     })
+
+
+decision_columns = choose_view(SavedList.DECISIONS, DECISION_COLUMNS, "decisions:list")
 
 
 @require_http_methods(["GET", "POST"])

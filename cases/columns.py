@@ -1,19 +1,24 @@
-"""The case list's columns: every field of the export (category details included), of
-which each user chooses which to show, in which order. The choice is kept per user and
-per saved view (``riskdesk.saved_views``); the CSV/Excel export follows it.
+"""The columns of the case list and of the supervision-order list: every field the list
+can show (category details included), of which each user chooses which to show, in which
+order (``riskdesk.columns``). The choice is kept per user and per saved view
+(``riskdesk.saved_views``); the case list's CSV/Excel export follows it.
 
 A column's value is the export's (``cases.exports.EXPORT_COLUMNS``), so the list and the
-file agree; the details come from one-to-one rows the list reads with the page
-(``DETAILS`` in ``select_related``), so no column choice adds a query.
+file agree (personal numbers masked); the details come from one-to-one rows the list
+reads with the page (``select_related``), so no column choice adds a query.
 """
 
-from dataclasses import dataclass
-
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from cases.exports import DETAILS, EXPORT_COLUMNS
-from cases.models import Case, MassVictimDetails, RealEstateDetails, WageArrearsDetails
+from cases.exports import DETAILS, EXPORT_COLUMNS, _local
+from cases.models import (
+    Case,
+    MassVictimDetails,
+    RealEstateDetails,
+    SupervisionOrder,
+    WageArrearsDetails,
+)
+from riskdesk.columns import Column, ColumnSet, field_label, person
 
 DETAIL_MODELS = {"real_estate": RealEstateDetails, "wage_arrears": WageArrearsDetails,
                  "mass_victim": MassVictimDetails}
@@ -22,89 +27,77 @@ DETAIL_FIELDS = {name: relation for relation, model in DETAIL_MODELS.items()
                  if name not in ("id", "case")}
 NUMERIC = frozenset({"people_affected", "people_helped", "amount_involved", "amount_recovered",
                      "households_affected", "households_delivered"})
+WIDE = frozenset({"title", "description"})
 # The list's columns when the user has chosen none (the district only where the user sees
 # more than one).
 DEFAULT = ("reference", "title", "category", "district", "risk_level", "status", "owner",
            "next_follow_up_due", "people_affected")
-ACCESSORS = dict(EXPORT_COLUMNS)
 
 
-@dataclass(frozen=True)
-class Column:
-    key: str
-
-    @property
-    def label(self) -> str:
-        relation = DETAIL_FIELDS.get(self.key)
-        if relation is None:
-            return capfirst(Case._meta.get_field(self.key).verbose_name)
-        model = DETAIL_MODELS[relation]
-        return _("%(field)s (%(details)s)") % {
-            "field": capfirst(model._meta.get_field(self.key).verbose_name),
-            "details": model._meta.verbose_name}
-
-    @property
-    def numeric(self) -> bool:
-        return self.key in NUMERIC
-
-    def value(self, case):
-        return ACCESSORS[self.key](case)
+def _label(key):
+    relation = DETAIL_FIELDS.get(key)
+    if relation is None:
+        return field_label(Case, key)
+    return field_label(DETAIL_MODELS[relation], key, of=DETAIL_MODELS[relation])
 
 
-ALL = tuple(Column(name) for name, _accessor in EXPORT_COLUMNS)
-BY_KEY = {column.key: column for column in ALL}
+CASE_COLUMNS = ColumnSet(columns=tuple(
+    Column(key, _label(key), accessor,
+           related=(DETAIL_FIELDS[key],) if key in DETAIL_FIELDS else (),
+           numeric=key in NUMERIC, wide=key in WIDE)
+    for key, accessor in EXPORT_COLUMNS), default=DEFAULT)
+ALL = CASE_COLUMNS.columns
 
 
-def known(keys) -> list[str]:
-    """``keys`` that are columns, each once, in their order."""
-    seen = []
-    for key in keys or ():
-        if key in BY_KEY and key not in seen:
-            seen.append(key)
-    return seen
+# ---------------------------------------------------------------- supervision orders
+def _order_field(name):
+    return field_label(SupervisionOrder, name)
 
 
-def chosen(*, view=None, setting=None, show_district=True) -> list[Column]:
-    """The columns to show: the open view's, else the user's, else the default."""
-    for keys in (view.columns if view else None, setting.columns if setting else None):
-        keys = known(keys)
-        if keys:
-            return [BY_KEY[key] for key in keys]
-    return [BY_KEY[key] for key in DEFAULT if show_district or key != "district"]
+def _case_field(name):
+    """A field of the order's case, labelled "Risk level (case)"."""
+    return field_label(Case, name, of=Case)
 
 
-def needs_details(columns) -> bool:
-    return any(column.key in DETAIL_FIELDS for column in columns)
+def _order_person(name):
+    return Column(name, _order_field(name), lambda order: person(getattr(order, name)),
+                  related=(name,))
 
 
-def rows(cases, columns) -> list[dict]:
-    return [{"case": case, "cells": [(column, column.value(case)) for column in columns]}
-            for case in cases]
+def _order_moment(name):
+    return Column(name, _order_field(name), lambda order: _local(getattr(order, name)))
 
 
-def ordered_from_post(post) -> list[str]:
-    """The columns ticked in the columns form (``columns``), in the order of their
-    numbers (``order_<key>``); a missing or unreadable number puts a column last."""
-    ticked = known(post.getlist("columns"))
-
-    def position(item):
-        index, key = item
-        try:
-            return (int(post.get(f"order_{key}", "")), index)
-        except ValueError:
-            return (10**6, index)
-
-    return [key for _index, key in sorted(enumerate(ticked), key=position)]
+def _order_text(name, wide=True):
+    return Column(name, _order_field(name), lambda order: getattr(order, name), wide=wide)
 
 
-def choices(current) -> list[dict]:
-    """Every column for the columns form: the chosen ones first, in their order, with
-    their numbers, then the others."""
-    keys = [column.key for column in current]
-    rest = [column for column in ALL if column.key not in keys]
-    return ([{"column": column, "on": True, "order": number}
-             for number, column in enumerate(current, start=1)]
-            + [{"column": column, "on": False, "order": ""} for column in rest])
+# The list always reads the order's case, its district and who issued it (its links).
+ORDER_COLUMNS = ColumnSet(columns=(
+    Column("number", lambda: _("Order"), lambda order: order.pk),
+    Column("case", lambda: _("Case"),
+           lambda order: f"{order.case.reference} {order.case.title}", wide=True),
+    Column("district", lambda: _("District"), lambda order: order.case.district.name),
+    Column("category", _case_field("category"), lambda order: order.case.category.name,
+           related=("case__category",)),
+    Column("risk_level", _case_field("risk_level"),
+           lambda order: order.case.get_risk_level_display()),
+    Column("case_owner", _case_field("owner"), lambda order: person(order.case.owner),
+           related=("case__owner",)),
+    Column("level", _order_field("level"), lambda order: order.get_level_display()),
+    Column("state", _order_field("state"), lambda order: order.get_state_display()),
+    _order_text("instructions"),
+    Column("due_date", _order_field("due_date"), lambda order: order.due_date),
+    Column("original_due_date", _order_field("original_due_date"),
+           lambda order: order.original_due_date),
+    _order_person("issued_by"), _order_moment("issued_at"),
+    _order_person("acknowledged_by"), _order_moment("acknowledged_at"),
+    _order_text("answer"), _order_person("answered_by"), _order_moment("answered_at"),
+    _order_text("return_note"),
+    _order_person("closed_by"), _order_moment("closed_at"),
+    Column("escalation_level", _order_field("escalation_level"),
+           lambda order: order.escalation_level, numeric=True),
+), default=("number", "case", "district", "level", "state", "due_date", "issued_by",
+            "issued_at"))
 
-
-__all__ = ["ALL", "DETAILS", "Column", "chosen", "known", "rows"]
+__all__ = ["ALL", "CASE_COLUMNS", "DETAILS", "ORDER_COLUMNS"]

@@ -8,6 +8,7 @@ from cases.views import orders
 app_name = "supervision"
 urlpatterns = [
     path("", orders.order_list, name="list"),
+    path("columns/", orders.order_columns, name="columns"),
     path("<int:pk>/", orders.order_detail, name="order"),
     path("<int:pk>/acknowledge/", orders.order_acknowledge, name="acknowledge"),
     path("<int:pk>/answer/", orders.order_answer, name="answer"),

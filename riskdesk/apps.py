@@ -8,5 +8,6 @@ class RiskDeskConfig(AppConfig):
 
     def ready(self):
         # connect the sign-in audit receivers, what a sign-in owes (a second factor), and
-        # the single sign-on's deploy check, and the deploy checks for several web nodes
-        from riskdesk import checks, signin, sso, twofactor  # noqa: F401
+        # the single sign-on's deploy check, the deploy checks for several web nodes, and
+        # the navigation's saved views
+        from riskdesk import checks, saved_views, signin, sso, twofactor  # noqa: F401

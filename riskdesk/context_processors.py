@@ -5,6 +5,7 @@ from django.apps import apps
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from riskdesk import saved_views
 from riskdesk.access import scope_of
 from riskdesk.choices import Role
 from riskdesk.notify import UNREAD_ATTR, unread_count
@@ -39,12 +40,15 @@ def navigation(request):
         contribute = getattr(config, "navigation", None)
         if callable(contribute):
             items.extend(contribute(scope))
+    views = {}
     if scope.role in (Role.STAFF, Role.SUPERVISOR, Role.ADMIN):
         items.append(NavItem(_("Saved views"), reverse("saved_views:index"), "views"))
+        # a callable, from the session: no page reads the views again (saved_views)
+        views = {"nav_views": partial(saved_views.nav_views, request)}
     if scope.is_admin:
         items.append(NavItem(_("Administration"), reverse("admin:index"), "admin"))
     current = request.path.strip("/").split("/", 1)[0]
-    return {"nav_items": items, "nav_current": current, "scope": scope, **inbox}
+    return {"nav_items": items, "nav_current": current, "scope": scope, **inbox, **views}
 
 
 def _unread(request) -> int:

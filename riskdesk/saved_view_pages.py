@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from riskdesk import saved_views
 from riskdesk.choices import SavedList
-from riskdesk.models import ListSetting, SavedView
+from riskdesk.models import SavedView
 
 
 def _visible(request, pk):
@@ -26,14 +26,12 @@ def _own(request, pk):
 
 @require_GET
 def view_index(request):
-    views = SavedView.objects.for_user(request.user).select_related("owner")
-    defaults = set(ListSetting.objects.filter(user=request.user)
-                   .values_list("default_view", flat=True))
+    views = list(saved_views.visible_views(request.user))
+    saved_views.remember_in_nav(request, views)
     groups = []
     for value, label in SavedList.choices:
         entries = [view for view in views if view.list == value]
         for view in entries:
-            view.is_default = view.pk in defaults
             view.open_url = saved_views.open_url(view)
         groups.append({"label": label, "url": saved_views.list_url(value), "views": entries})
     return render(request, "riskdesk/saved_views.html", {

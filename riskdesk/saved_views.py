@@ -5,6 +5,11 @@ administrators only). It carries filters, never rows: the list that opens it is 
 computed with ``Model.objects.for_user(viewer)``, so a city-wide view shows each viewer
 only their own part (``SavedView.objects.for_user``).
 
+The navigation lists a handful of them (the user's defaults, their own, then shared ones),
+kept in the session so that no page reads them again: filled at sign-in and refreshed
+whenever a list or the saved views page reads the views anyway (a colleague's new shared
+view appears there from then on).
+
 A list opens a view with ``?open=<id>``: its query is checked against the list's
 filterset form now (a category removed since, a parameter the list no longer knows),
 what no longer applies is left out with a message, and the list is shown with its filters
@@ -14,7 +19,10 @@ user's default view.
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.signals import user_logged_in
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django.dispatch import receiver
 from django.http import Http404, HttpResponseRedirect, QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -36,6 +44,8 @@ LIST_URLS = {
     SavedList.DECISIONS: "decisions:list",
 }
 MAX_COLUMNS = 60
+NAV_SESSION_KEY = "riskdesk.nav_views"
+NAV_LIMIT = 8  # views in the navigation; the saved views page lists them all
 
 
 def list_url(name) -> str:
@@ -110,9 +120,10 @@ def pk_of(value):
 
 
 # ---------------------------------------------------------------- opening a list
-def open_list(request, name, make_filterset) -> HttpResponseRedirect | None:
+def open_list(request, name, make_filterset, column_set=None) -> HttpResponseRedirect | None:
     """A redirect that applies a saved view (``?open=``, or the user's default view when
-    the list is opened bare), or None to show the list as asked."""
+    the list is opened bare), or None to show the list as asked. Filters and columns
+    (of ``column_set``) the list no longer knows are left out, with a message."""
     user = request.user
     if OPEN_PARAM in request.GET:
         view = SavedView.objects.for_user(user).filter(
@@ -124,6 +135,11 @@ def open_list(request, name, make_filterset) -> HttpResponseRedirect | None:
             messages.warning(request, _(
                 "The view “%(name)s” refers to filters that no longer exist; they were "
                 "left out: %(dropped)s.") % {"name": view.name, "dropped": ", ".join(dropped)})
+        dropped = column_set.unknown(view.columns) if column_set else []
+        if dropped:
+            messages.warning(request, _(
+                "The view “%(name)s” names columns that no longer exist; they were left "
+                "out: %(dropped)s.") % {"name": view.name, "dropped": ", ".join(dropped)})
         kept[VIEW_PARAM] = str(view.pk)
         return HttpResponseRedirect(f"{request.path}?{kept.urlencode()}")
     if not request.GET:
@@ -142,12 +158,12 @@ def list_views(request, name, *, choose_columns=None) -> dict:
     save the current filters and columns as a view."""
     user = request.user
     setting = ListSetting.objects.filter(user=user, list=name).first()
-    views = list(SavedView.objects.for_user(user).filter(list=name).select_related("owner"))
+    every = list(visible_views(user))  # of every list: the navigation's too
+    remember_in_nav(request, every)
+    views = [view for view in every if view.list == name]
     active = next((view for view in views
                    if view.pk == pk_of(request.GET.get(VIEW_PARAM))), None)
-    default_id = setting.default_view_id if setting else None
     for view in views:
-        view.is_default = view.pk == default_id
         view.open_url = f"?{OPEN_PARAM}={view.pk}"
     columns = choose_columns(active, setting) if choose_columns else []
     return {
@@ -159,6 +175,42 @@ def list_views(request, name, *, choose_columns=None) -> dict:
             "list": name, "query": saveable(request.GET),
             "columns": ",".join(column.key for column in columns)}),
     }
+
+
+# ---------------------------------------------------------------- the navigation
+def visible_views(user):
+    """The views ``user`` may open, each knowing whether it is the user's default view
+    of its list (``is_default``): one query."""
+    defaults = ListSetting.objects.filter(user=user, default_view=OuterRef("pk"))
+    return (SavedView.objects.for_user(user).select_related("owner")
+            .annotate(is_default=Exists(defaults)))
+
+
+def remember_in_nav(request, views, user=None) -> None:
+    """Keep the navigation's views in the session: the user's defaults first, then their
+    own, then those shared with them (each in the lists' and names' order)."""
+    user = user or request.user
+    ranked = sorted(views, key=lambda view: (not view.is_default, view.owner_id != user.pk))
+    entries = [[view.pk, view.list, view.name] for view in ranked[:NAV_LIMIT]]
+    if request.session.get(NAV_SESSION_KEY) != entries:
+        request.session[NAV_SESSION_KEY] = entries
+
+
+def nav_views(request) -> list[dict]:
+    """The navigation's views (read once for a session that has none yet)."""
+    if NAV_SESSION_KEY not in request.session:
+        remember_in_nav(request, visible_views(request.user))
+    labels = dict(SavedList.choices)
+    return [{"name": name, "list": labels[list_name],
+             "url": f"{list_url(list_name)}?{OPEN_PARAM}={pk}"}
+            for pk, list_name, name in request.session[NAV_SESSION_KEY]
+            if list_name in labels]
+
+
+@receiver(user_logged_in, dispatch_uid="riskdesk.saved_views.logged_in")
+def _fill_nav(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        remember_in_nav(request, visible_views(user), user)
 
 
 # ---------------------------------------------------------------- forms and actions

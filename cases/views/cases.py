@@ -12,8 +12,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases import actions, columns, duplicates
+from cases import actions, duplicates
 from cases.choices import LinkKind, Status
+from cases.columns import CASE_COLUMNS
 from cases.filtersets import CaseFilterSet
 from cases.forms import (
     AttachmentForm,
@@ -33,6 +34,7 @@ from cases.views.timeline import timeline_entries
 from riskdesk import audit, saved_views
 from riskdesk.access import scope_of
 from riskdesk.choices import AuditAction, Role, SavedList
+from riskdesk.columns import page_context, rows
 from riskdesk.forms import add_errors
 from riskdesk.lists import paginate, remembered
 
@@ -60,10 +62,10 @@ class CasePaginator(Paginator):
     skipped row.
     """
 
-    def __init__(self, object_list, per_page, *, count, details=False):
+    def __init__(self, object_list, per_page, *, count, columns=()):
         super().__init__(object_list, per_page)
         self._count = count
-        self.details = details  # read the category details with the page (columns)
+        self.columns = columns  # read what the chosen columns need with the page
 
     @property
     def count(self):
@@ -76,9 +78,7 @@ class CasePaginator(Paginator):
         ids = self.page_ids(bottom, top)
         # The ids come from the scoped, filtered queryset: reading them back needs neither
         # the scope nor the filters again (a search would otherwise run twice).
-        cases = Case.objects.with_related()
-        if self.details:
-            cases = cases.select_related(*columns.DETAILS)
+        cases = CASE_COLUMNS.with_related(Case.objects.with_related(), self.columns)
         by_id = cases.in_bulk(ids)
         return self._get_page([by_id[pk] for pk in ids if pk in by_id], number, self)
 
@@ -116,7 +116,7 @@ def share_owner_choices(*fields):
 @non_atomic_requests  # reads only: no transaction (BEGIN/COMMIT) around it
 def case_list(request):
     opened = saved_views.open_list(request, SavedList.CASES, lambda data: CaseFilterSet(
-        data, queryset=Case.objects.none(), user=request.user))
+        data, queryset=Case.objects.none(), user=request.user), CASE_COLUMNS)
     if opened:
         return opened
     restore = remembered(request, "cases")
@@ -126,8 +126,8 @@ def case_list(request):
     filterset, cases = filtered_cases(request)
     scope, today = scope_of(request.user), timezone.localdate()
     views = saved_views.list_views(
-        request, SavedList.CASES, choose_columns=lambda view, setting: columns.chosen(
-            view=view, setting=setting, show_district=not scope.is_staff))
+        request, SavedList.CASES, choose_columns=lambda view, setting: CASE_COLUMNS.chosen(
+            view=view, setting=setting, hidden=("district",) if scope.is_staff else ()))
     # Counts per status for the current filters but any status: one grouped query, which
     # also gives the list's count (the statuses chosen, else all).
     counts = filterset.status_counts()
@@ -137,7 +137,7 @@ def case_list(request):
     count = sum(counts.get(value, 0) for value in chosen) if chosen else sum(counts.values())
     shown = views["columns"]
     listed = paginate(request, cases, CasePaginator, count=count,
-                      details=columns.needs_details(shown))
+                      columns=shown)
     can_bulk = scope.role in (Role.STAFF, Role.SUPERVISOR)
     bulk_form = BulkForm(user=request.user, auto_id="bulk_%s") if can_bulk else None
     if bulk_form:
@@ -146,9 +146,8 @@ def case_list(request):
         "filterset": filterset,
         **listed,
         **views,
-        "rows": columns.rows(listed["page"].object_list, shown),
-        "column_choices": columns.choices(shown),
-        "columns_param": ",".join(column.key for column in shown),
+        "rows": rows(listed["page"].object_list, shown),
+        **page_context(CASE_COLUMNS, shown, "cases:columns"),
         "show_district": not scope.is_staff,
         "status_counts": status_counts,
         "total": sum(counts.values()),

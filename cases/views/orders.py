@@ -14,13 +14,16 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cases import actions
 from cases.choices import ExtensionState, OrderState
+from cases.columns import ORDER_COLUMNS
 from cases.filtersets import SupervisionOrderFilterSet
 from cases.forms import IssueOrderForm, order_step_form
 from cases.models import ExtensionRequest, SupervisionOrder
 from cases.views.cases import case_page_context, scoped_case
 from cases.views.order_panels import ORDER_PEOPLE, order_panel, order_timeline, with_order_details
 from riskdesk import saved_views
+from riskdesk.access import scope_of
 from riskdesk.choices import SavedList
+from riskdesk.columns import choose_view, page_context, rows
 from riskdesk.forms import add_errors
 from riskdesk.lists import paginate, remembered
 
@@ -38,20 +41,25 @@ def scoped_order(request, pk):
 def order_list(request):
     opened = saved_views.open_list(
         request, SavedList.ORDERS, lambda data: SupervisionOrderFilterSet(
-            data, queryset=SupervisionOrder.objects.none(), user=request.user))
+            data, queryset=SupervisionOrder.objects.none(), user=request.user), ORDER_COLUMNS)
     if opened:
         return opened
     restore = remembered(request, "orders")
     if restore:
         return restore
+    scope = scope_of(request.user)
+    views = saved_views.list_views(
+        request, SavedList.ORDERS, choose_columns=lambda view, setting: ORDER_COLUMNS.chosen(
+            view=view, setting=setting, hidden=("district",) if scope.is_staff else ()))
+    shown = views["columns"]
     scoped = SupervisionOrder.objects.for_user(request.user)
     filterset = SupervisionOrderFilterSet(request.GET or None, queryset=scoped,
                                           user=request.user)
     pending = ExtensionRequest.objects.filter(order=OuterRef("pk"),
                                               state=ExtensionState.PENDING)
-    orders = filterset.qs.select_related("case", "case__district", "issued_by").annotate(
-        has_pending_extension=Exists(pending)
-    )
+    orders = filterset.qs.select_related(
+        "case", "case__district", "issued_by", *ORDER_COLUMNS.related(shown)
+    ).annotate(has_pending_extension=Exists(pending))
     if not (filterset.is_bound and filterset.form.is_valid()
             and filterset.form.cleaned_data.get("o")):
         # Open orders first, soonest due first; closed ones after them.
@@ -60,12 +68,18 @@ def order_list(request):
             default=models.Value(0), output_field=models.IntegerField(),
         )
         orders = orders.order_by(closed_last, "due_date", "id")
+    listed = paginate(request, orders)
     return render(request, "cases/orders.html", {
         "filterset": filterset,
-        **paginate(request, orders),
-        **saved_views.list_views(request, SavedList.ORDERS),
+        **listed,
+        **views,
+        "rows": rows(listed["page"].object_list, shown),
+        **page_context(ORDER_COLUMNS, shown, "supervision:columns"),
         "today": timezone.localdate(),
     })
+
+
+order_columns = choose_view(SavedList.ORDERS, ORDER_COLUMNS, "supervision:list")
 
 
 def order_page_context(request, order, *, bound=None):

@@ -11,6 +11,7 @@ from cases.choices import CategoryKind, Status
 from cases.models import Case, Category, WageArrearsDetails
 from riskdesk.choices import SavedList, Visibility
 from riskdesk.models import ListSetting, SavedView
+from tests import listcolumns
 from tests.cases.test_pages import LIST_QUERIES
 from tests.factories import make_user
 
@@ -23,7 +24,7 @@ def save(client, name, query="", visibility=Visibility.PERSONAL, list_name=Saved
 
 
 def shown(response):
-    return {row["case"].title for row in response.context["rows"]}
+    return {row["object"].title for row in response.context["rows"]}
 
 
 def opened(client, view):
@@ -179,9 +180,7 @@ def test_a_view_with_a_removed_category_opens_and_says_what_it_dropped(
 
 
 def choose(client, keys, view=None):
-    data = {"columns": keys, **{f"order_{key}": n for n, key in enumerate(keys, 1)},
-            "next": f"view={view.pk}" if view else ""}
-    return client.post("/cases/columns/", data)
+    return listcolumns.choose(client, "/cases/columns/", keys, view)
 
 
 def test_chosen_columns_are_shown_in_their_order_and_kept(client_for, owner, make_case):
@@ -244,3 +243,40 @@ def test_every_column_at_once_adds_no_query(
         counts[len(keys)] = len(captured.captured_queries)
     assert len(set(counts.values())) == 1
 
+
+
+def test_a_shared_views_personal_number_column_stays_masked_for_every_viewer(
+        client_for, city_supervisor, make_case, district):
+    # given a city-wide view whose columns include the contact's resident ID and phone
+    case = make_case(title="Wages", contact_name="Zhang San",
+                     contact_id_number="150203199001011232", contact_phone="13812345678")
+    save(client_for(city_supervisor), "Contacts", "q=", Visibility.CITY,
+         columns="reference,contact_id_number,contact_phone")
+    view = SavedView.objects.get()
+
+    # when a district supervisor opens it and exports it
+    client = client_for(make_user("kundulun.supervisor", "supervisor", district))
+    response = opened(client, view)
+    export = b"".join(client.get(
+        f"/cases/export.csv?q=&columns={response.context['columns_param']}")
+        .streaming_content).decode("utf-8-sig")
+
+    # then the columns are there, with the numbers masked on the page and in the file
+    assert [column.key for column in response.context["columns"]] == [
+        "reference", "contact_id_number", "contact_phone"]
+    for text in (response.content.decode(), export):
+        assert case.contact_id_number_masked in text
+        assert "150203199001011232" not in text and "13812345678" not in text
+
+
+def test_a_column_of_a_view_that_no_longer_exists_is_left_out_with_a_message(
+        client_for, owner, case):
+    view = SavedView.objects.create(owner=owner, list=SavedList.CASES, name="Old",
+                                    columns=["title", "removed_detail"])
+
+    response = client_for(owner).get(f"/cases/?open={view.pk}", follow=True)
+
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "names columns that no longer exist" in text and "removed_detail" in text
+    assert [column.key for column in response.context["columns"]] == ["title"]

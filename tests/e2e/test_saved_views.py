@@ -1,9 +1,14 @@
-"""Issue 21 in the browser: choosing the case list's columns and saving the list as a
-view (in English and in Chinese, no word of the other language left), and a supervisor
-linking two cases and opening the clusters page."""
+"""Issue 21 in the browser: choosing the case list's and the order list's columns and
+saving the list as a view, opened again from the navigation (in English and in Chinese,
+no word of the other language left), and a supervisor linking two cases and opening the
+clusters page."""
+
+import datetime
+
+from django.utils import timezone
 
 from cases import actions
-from cases.choices import CategoryKind, RiskLevel, Source
+from cases.choices import CategoryKind, RiskLevel, Source, SupervisionLevel
 from cases.models import Case, WageArrearsDetails
 from tests.e2e.conftest import (
     check_accessibility,
@@ -121,3 +126,46 @@ def test_a_supervisor_links_two_cases_and_finds_them_on_the_clusters_page(
     assert not leftovers(visible_text(page), lang, data), leftovers(
         visible_text(page), lang, data)
     screenshot(page, f"clusters-{lang}")
+
+
+def test_a_supervisor_chooses_the_order_lists_columns_and_finds_the_view_in_the_menu(
+        page, lang, staff, supervisor, categories):
+    # Given an order on a wage case of the district
+    case = wage_case(staff, categories, "WA-0201", "HD-0042")
+    actions.issue_order(user=supervisor, case=case, level=SupervisionLevel.DISTRICT,
+                        instructions="I-3141",
+                        due_date=timezone.localdate() + datetime.timedelta(days=14))
+    sign_in(page, supervisor, lang)
+
+    # When the supervisor shows the instructions first and the state second, only
+    page.goto("/supervision/?q=")
+    page.click("details.columns summary")
+    assert not unlabelled_controls(page)
+    for box in page.locator("details.columns input[name=columns]").all():
+        box.uncheck()
+    page.check("details.columns input[name=columns][value=instructions]")
+    page.fill("details.columns input[name=order_instructions]", "1")
+    page.check("details.columns input[name=columns][value=state]")
+    page.fill("details.columns input[name=order_state]", "2")
+    submit(page, "details.columns button[type=submit]")
+
+    # Then the list has those two columns, in that order
+    labels = header_labels(page)
+    assert len(labels) == 2
+    assert page.locator("table.list tbody td").first.inner_text() == "I-3141"
+
+    # When they save it as a view, it appears in the navigation's saved views
+    page.click("section.savedviews details summary")
+    page.fill("section.savedviews input[name=name]", "V-0201")
+    submit(page, "section.savedviews details button[type=submit]")
+    page.goto("/")
+    page.click("nav.mainnav details.navmenu summary")
+    with page.expect_navigation():
+        page.click("nav.mainnav details.navmenu a:has-text('V-0201')")
+    assert header_labels(page) == labels
+    data = [case.reference, "WA-0201", "I-3141", "V-0201", supervisor.get_full_name(),
+            supervisor.get_username()]
+    assert not leftovers(visible_text(page), lang, data), leftovers(
+        visible_text(page), lang, data)
+    check_accessibility(page, "the order list with chosen columns")
+    screenshot(page, f"order-columns-{lang}")
