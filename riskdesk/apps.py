@@ -7,6 +7,6 @@ class RiskDeskConfig(AppConfig):
     verbose_name = _("RiskDesk")
 
     def ready(self):
-        # connect the sign-in audit receivers, what a sign-in owes (a second factor), and
-        # the single sign-on's deploy check
-        from riskdesk import signin, sso, twofactor  # noqa: F401
+        # connect the sign-in audit receivers, what a sign-in owes (a second factor), the
+        # single sign-on's deploy check, and the read replica's start of each request/task
+        from riskdesk import replica, signin, sso, twofactor  # noqa: F401
