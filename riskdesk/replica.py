@@ -140,7 +140,7 @@ def _replica_up(unit: _Unit) -> bool:
             unit.replica_up = False
             close_quietly()
             log.warning("The read replica did not answer (%s): reading from the primary, "
-                        "trying the replica again in %s s.", str(error).strip() or
+                        "trying the replica again in %s s.", " ".join(str(error).split()) or
                         type(error).__name__, settings.REPLICA_RETRY_SECONDS)
     return unit.replica_up
 
