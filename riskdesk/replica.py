@@ -66,8 +66,10 @@ _down_until = 0.0  # time.monotonic() before which this process does not try the
 
 
 def begin_unit(**kwargs) -> None:
-    """A new request or task: nothing written, replica not asked yet."""
+    """A new request or task: nothing written, replica not asked yet, and nothing read
+    from it unless its code says so (even if an error left the last one's context open)."""
     _unit.set(_Unit())
+    _reading.set(False)
 
 
 def _current() -> _Unit:

@@ -18,7 +18,9 @@ from django.core.signals import request_started
 from django.db import DEFAULT_DB_ALIAS, connection, connections, router
 from django.test.utils import CaptureQueriesContext
 
-from cases.models import Case
+from cases import jobs
+from cases.choices import JobKind, JobState
+from cases.models import Case, Job
 from riskdesk import replica
 from riskdesk.choices import AuditAction
 from riskdesk.models import AuditEntry, District
@@ -44,6 +46,10 @@ def replica_alias():
     under test), added before the tests' database set-up so they may use it."""
     if settings.DATABASES[DEFAULT_DB_ALIAS]["ENGINE"] != "django.db.backends.postgresql":
         pytest.skip("a read replica is a PostgreSQL hot standby (run under .ci/run)")
+    configured = connections.settings.get(REPLICA)  # DATABASE_REPLICA_URL, if set
+    if configured:
+        connections[REPLICA].close()
+        del connections[REPLICA]
     connections.settings[REPLICA] = {
         **copy.deepcopy(connections[DEFAULT_DB_ALIAS].settings_dict),
         "ATOMIC_REQUESTS": False, "TEST": {"MIRROR": DEFAULT_DB_ALIAS},
@@ -51,7 +57,10 @@ def replica_alias():
     yield
     connections[REPLICA].close()
     del connections[REPLICA]
-    del connections.settings[REPLICA]
+    if configured:
+        connections.settings[REPLICA] = configured
+    else:
+        del connections.settings[REPLICA]
 
 
 @pytest.fixture
@@ -176,6 +185,19 @@ def test_the_api_case_list_is_read_from_the_replica_and_one_case_from_the_primar
     assert on_replica.captured_queries == []
 
 
+def test_a_background_export_reads_the_cases_from_the_replica(
+        up, case, city_supervisor, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    job = Job.objects.create(kind=JobKind.EXPORT_CSV, user=city_supervisor)
+    replica.begin_unit()  # as Celery's task_prerun does
+    with CaptureQueriesContext(connections[REPLICA]) as on_replica:
+        jobs.run_job(job.pk)  # claims the job (a write of its own row) first
+    job.refresh_from_db()
+    assert job.state == JobState.DONE and job.rows == 1
+    assert case.reference in job.result.read().decode("utf-8-sig")
+    assert any("cases_case" in query["sql"] for query in on_replica.captured_queries)
+
+
 # ---------------------------------------------------------------- the lag notice
 @pytest.fixture
 def lagging(up, monkeypatch):
@@ -247,3 +269,10 @@ def test_a_replica_down_is_reported_but_the_node_stays_healthy(down, live_server
     call_command("healthcheck", "web", "--url", f"{live_server.url}/healthz")
     assert capsys.readouterr().out.strip() == (
         "web: healthy, but replica: down: OperationalError")
+
+
+def test_a_request_starts_outside_the_replica_context_whatever_the_last_one_left(up):
+    # an API list that failed with an unhandled error never closed its context
+    replica._reading.set(True)
+    new_request()
+    assert Case.objects.all().db == DEFAULT_DB_ALIAS
