@@ -22,6 +22,7 @@ from reports import dashboard
 from reports.views import _selection as page_selection
 from riskdesk.models import District
 from riskdesk.periods import FIRST_YEAR
+from riskdesk.replica import reading_from_replica
 
 SORTS = [sort for key in dashboard.LEAGUE_SORTS for sort in (key, f"-{key}")]
 YUAN = "In yuan (元, CNY): a decimal string with two places."
@@ -305,6 +306,7 @@ class StatsView(ApiView, APIView):
                     for name, field in StatsQuerySerializer().fields.items()],
         responses={200: StatsSerializer, **ERRORS, **NOT_FOUND},
     )
+    @reading_from_replica()  # the dashboard's figures, read as the page reads them
     def get(self, request):
         selection = page_selection(request)  # the page's: 404 for a role without one
         query = StatsQuerySerializer(data=request.query_params, context={"request": request})

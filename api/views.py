@@ -28,6 +28,7 @@ from api.serializers import (
 )
 from cases.models import Case, Category
 from riskdesk.models import District
+from riskdesk.replica import reading_from_replica
 
 ERRORS = {
     400: OpenApiResponse(description="Bad input: each field named with its messages, in the "
@@ -51,6 +52,7 @@ class ApiView:
     # writes (unsafe methods) then get their own, around the whole request.
     reads_only = False
     idempotency_record = None
+    replica_reads = None  # a list's reads from the replica, once the request may make them
 
     @classmethod
     def as_view(cls, *args, **kwargs):
@@ -69,6 +71,11 @@ class ApiView:
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)  # who, may they, not too often
         self.idempotency_record = idempotency.claim(request)
+        if getattr(self, "action", None) == "list":
+            # The list itself, not who asks (read above, from the primary: a token revoked
+            # a moment ago is refused), may come from the read replica (riskdesk.replica).
+            self.replica_reads = reading_from_replica()
+            self.replica_reads.__enter__()
 
     def handle_exception(self, exc):
         if isinstance(exc, idempotency.Replayed):
@@ -76,6 +83,9 @@ class ApiView:
         return super().handle_exception(exc)
 
     def finalize_response(self, request, response, *args, **kwargs):
+        if self.replica_reads is not None:  # always called, after the handler or its error
+            self.replica_reads.__exit__(None, None, None)
+            self.replica_reads = None
         response = super().finalize_response(request, response, *args, **kwargs)
         idempotency.store(self.idempotency_record, response)
         return response

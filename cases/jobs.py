@@ -23,6 +23,7 @@ from cases.choices import JobKind, JobState
 from cases.models import Case, Job
 from riskdesk.choices import NoticeKind
 from riskdesk.notify import notify
+from riskdesk.replica import reading_from_replica
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +113,7 @@ def _progress(job, done, total):
     Job.objects.filter(pk=job.pk).update(progress=job.progress)
 
 
+@reading_from_replica()  # the job's own row (claim, progress) does not pin the primary
 def _export(job):
     from cases.filtersets import CaseFilterSet
 

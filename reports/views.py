@@ -22,6 +22,7 @@ from riskdesk.access import scope_of
 from riskdesk.choices import Role
 from riskdesk.lists import paginate
 from riskdesk.models import District
+from riskdesk.replica import reading_from_replica
 
 DASHBOARD_ROLES = (Role.STAFF, Role.SUPERVISOR, Role.ADMIN)
 
@@ -72,6 +73,7 @@ def _period_choices(selection) -> dict:
 
 @require_GET
 @transaction.non_atomic_requests  # reads only: no transaction (BEGIN/COMMIT) around it
+@reading_from_replica()
 def dashboard(request):
     """Where risk stands in the user's districts and what is slipping (staff: their own)."""
     selection = _selection(request)
@@ -87,6 +89,7 @@ def dashboard(request):
 
 @require_GET
 @transaction.non_atomic_requests  # reads only: no transaction (BEGIN/COMMIT) around it
+@reading_from_replica()
 def summary(request):
     """The work summary of a year or month, printable; ``summary.docx`` to download."""
     selection = _selection(request)
@@ -102,6 +105,7 @@ def summary(request):
 
 @require_GET
 @transaction.non_atomic_requests  # reads only: no transaction (BEGIN/COMMIT) around it
+@reading_from_replica()
 def security_periods(request):
     """What was done during each security period, in the user's scope."""
     if scope_of(request.user).role not in DASHBOARD_ROLES:
@@ -112,6 +116,7 @@ def security_periods(request):
 
 
 @require_GET
+@reading_from_replica()
 def summary_docx(request):
     selection = _selection(request)
     title = summary_.summary_title(selection)

@@ -2,6 +2,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from django.apps import apps
+from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +10,7 @@ from riskdesk import saved_views
 from riskdesk.access import scope_of
 from riskdesk.choices import Role
 from riskdesk.notify import UNREAD_ATTR, unread_count
+from riskdesk.replica import lag_seconds
 
 
 @dataclass(frozen=True)
@@ -62,3 +64,12 @@ def _unread(request) -> int:
             cached = unread_count(request.user)
         request._riskdesk_unread = cached
     return cached
+
+
+def replica_lag(request):
+    """How far behind the read replica was, on a page that read from it, when that is
+    more than REPLICA_LAG_NOTICE_SECONDS (measured once per request: riskdesk.replica)."""
+    lag = lag_seconds()
+    if lag is None or lag <= settings.REPLICA_LAG_NOTICE_SECONDS:
+        return {}
+    return {"replica_lag_seconds": round(lag)}

@@ -7,6 +7,7 @@ missing ``SECRET_KEY`` or ``ALLOWED_HOSTS`` stops start-up.
 """
 
 import re
+import socket
 from pathlib import Path
 
 import dj_database_url
@@ -48,6 +49,8 @@ if not ALLOWED_HOSTS:
         "to, separated by commas (for example: ALLOWED_HOSTS=riskdesk.example.gov.cn)."
     )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# This node's name in /healthz, to tell several web nodes behind one proxy apart.
+NODE_NAME = env_str("NODE_NAME") or socket.gethostname()
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -125,6 +128,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "riskdesk.context_processors.navigation",
+                "riskdesk.context_processors.replica_lag",
             ],
         },
     },
@@ -153,6 +157,34 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE", "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     })
+# A PostgreSQL hot standby of that database (riskdesk/replica.py, README "Read replica"):
+# dashboards, work summaries, exports and the API's lists read from it, unless the request
+# wrote first; when it does not answer, they read from the primary and it is tried again
+# after REPLICA_RETRY_SECONDS. Its options are the primary's, but for ATOMIC_REQUESTS (a
+# transaction opened on it before every view would fail the request when it is down) and
+# a short connect timeout. Under test it is the test database itself (MIRROR).
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **dj_database_url.parse(
+            DATABASE_REPLICA_URL,
+            conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+            conn_health_checks=True,
+        ),
+        "ATOMIC_REQUESTS": False,
+        "TEST": {"MIRROR": "default"},
+    }
+    if DATABASES["replica"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URL must name a PostgreSQL hot standby (postgres://...)."
+        )
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
+        "DATABASE_REPLICA_CONNECT_TIMEOUT", 3, minimum=1)
+DATABASE_ROUTERS = ["riskdesk.replica.ReplicaRouter"]
+# Pages read from the replica say so when it is further behind than this.
+REPLICA_LAG_NOTICE_SECONDS = env_int("REPLICA_LAG_NOTICE_SECONDS", 5, minimum=0)
+# After the replica failed to answer, this process reads from the primary this long.
+REPLICA_RETRY_SECONDS = env_int("REPLICA_RETRY_SECONDS", 30, minimum=1)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -30,7 +30,9 @@ from riskdesk.twofactor import demo_without_second_factor
 @require_GET
 @transaction.non_atomic_requests
 def healthz(request):
-    """200 with {"database": "ok", "broker": "ok"}, or 503 naming what is down."""
+    """This node's name and its services in JSON: 200 while the database and the broker
+    answer (a replica, the cache or the file store down is reported, not fatal), 503
+    naming what is down otherwise."""
     healthy, report = health.status()
     return JsonResponse(report, status=200 if healthy else 503)
 

@@ -16,6 +16,7 @@ from cases.choices import JobKind
 from cases.views.cases import filtered_cases
 from riskdesk import audit
 from riskdesk.choices import AuditAction
+from riskdesk.replica import reading_from_replica, streamed_from_replica
 
 
 def export_in_background(request, cases, kind):
@@ -35,6 +36,7 @@ def audit_export(request, suffix):
 
 
 @require_GET
+@reading_from_replica()  # the audit entry and a background job's row do not pin the primary
 def export_csv(request):
     _filterset, cases = filtered_cases(request)
     audit_export(request, "csv")
@@ -42,7 +44,7 @@ def export_csv(request):
     if background:
         return background
     response = StreamingHttpResponse(
-        exports.csv_rows(cases, exports.columns_of(request.GET)),
+        streamed_from_replica(exports.csv_rows(cases, exports.columns_of(request.GET))),
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{export_name("csv")}"'
@@ -50,6 +52,7 @@ def export_csv(request):
 
 
 @require_GET
+@reading_from_replica()
 def export_xlsx(request):
     _filterset, cases = filtered_cases(request)
     audit_export(request, "xlsx")

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.multinode import cluster as cluster_
+from tests.multinode import postgres_pair as pg
 from tests.services import free_port, hooks_when_not_runnable
 from tests.storage import s3server
 
@@ -61,3 +62,16 @@ def cluster(tmp_path_factory, cluster_env):
     running = cluster_.start(tmp_path_factory.mktemp("cluster"), cluster_env)
     yield running
     running.stop()
+
+
+@pytest.fixture
+def postgres_pair():
+    """A fresh primary and its hot standby (tests/multinode/postgres_pair.py), removed
+    afterwards; skipped where the PostgreSQL server binaries are not installed (never
+    under CI)."""
+    reason = pg.missing()
+    if reason:
+        (pytest.fail if IN_CI else pytest.skip)(reason)
+    pair = pg.start_pair()
+    yield pair
+    pair.stop()

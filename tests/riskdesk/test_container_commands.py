@@ -9,7 +9,8 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import OperationalError, connection
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 BROKER = os.environ.get("CELERY_BROKER_URL", "")
 
@@ -78,6 +79,17 @@ def test_web_waits_while_migrations_are_not_applied():
 def test_web_is_healthy_when_healthz_answers(live_server, capsys):
     call_command("healthcheck", "web", "--url", f"{live_server.url}/healthz")
     assert "web: healthy" in capsys.readouterr().out
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_web_is_unhealthy_when_healthz_says_the_database_is_down(live_server, monkeypatch):
+    def broken(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    # the live server's thread asks its own connection: the method of every connection
+    monkeypatch.setattr(BaseDatabaseWrapper, "cursor", broken)
+    with pytest.raises(CommandError, match=r"answered 503 \(database: down: OperationalError"):
+        call_command("healthcheck", "web", "--url", f"{live_server.url}/healthz")
 
 
 def test_web_is_unhealthy_when_nothing_answers():

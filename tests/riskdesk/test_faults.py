@@ -7,6 +7,7 @@ need PostgreSQL and Redis and run under .ci/run; they are skipped otherwise.
 """
 
 import http.cookiejar
+import json
 import os
 import re
 import signal
@@ -324,7 +325,9 @@ def test_after_the_database_drops_every_connection_the_next_request_succeeds(
         status, page = get("/cases/")
         assert status == 200, page[-2000:]
         assert case.reference in page
-        assert get("/healthz") == (200, '{"database": "ok", "broker": "ok"}')
+        status, health = get("/healthz")
+        assert status == 200
+        assert json.loads(health)["database"] == "ok"
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -3,10 +3,23 @@ from django.db import OperationalError, connection
 
 
 @pytest.mark.django_db
-def test_healthz_answers_ok_without_sign_in(client):
+def test_healthz_answers_ok_without_sign_in(client, settings):
+    settings.NODE_NAME = "web-a"
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"database": "ok", "broker": "ok"}
+    assert response.json() == {"node": "web-a", "database": "ok", "broker": "ok",
+                               "cache": "ok", "replica": "not configured", "storage": "ok"}
+
+
+@pytest.mark.django_db
+def test_healthz_names_the_cache_when_it_is_down_and_stays_up(client, settings):
+    settings.CACHES = {**settings.CACHES, "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+    }}
+    response = client.get("/healthz")
+    assert response.status_code == 200  # the pages work without it, only slower
+    assert response.json()["cache"].startswith("down: ")
 
 
 @pytest.mark.django_db

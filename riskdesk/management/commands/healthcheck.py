@@ -2,13 +2,16 @@
 docker-compose.yml, one per role of the image. Exits 0 when healthy, 1 with the reason.
 
 - web: ``/healthz`` of the gunicorn in this container answers 200 (asked as the first
-  ``ALLOWED_HOSTS`` name, over HTTPS as the proxy in front would say);
+  ``ALLOWED_HOSTS`` name, over HTTPS as the proxy in front would say); what it reports
+  down without failing (a replica, the cache) is printed after "healthy";
 - worker: the Celery worker of this container answers a ping through the broker;
 - beat: beat's schedule file was written lately (beat writes it every few minutes).
 """
 
+import json
 import socket
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -16,7 +19,20 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 
-def check_web(url: str) -> None:
+def down_in(body: bytes) -> str:
+    """What a /healthz report says is down, as "name: reason; ..." (empty if nothing)."""
+    try:
+        report = json.loads(body)
+    except ValueError:
+        return ""
+    if not isinstance(report, dict):
+        return ""
+    return "; ".join(f"{name}: {value}" for name, value in report.items()
+                     if str(value).startswith("down"))
+
+
+def check_web(url: str) -> str:
+    """Raise unless ``url`` answers 200; return what it reports down all the same."""
     if not url.startswith(("http://", "https://")):
         raise CommandError(f"Not a web address: {url}")
     hosts = [h.strip().lstrip(".") for h in settings.ALLOWED_HOSTS if h.strip() not in ("", "*")]
@@ -24,11 +40,15 @@ def check_web(url: str) -> None:
         "Host": hosts[0] if hosts else "localhost", "X-Forwarded-Proto": "https"})
     try:
         with urllib.request.urlopen(request, timeout=8) as response:  # noqa: S310
-            status = response.status
+            status, body = response.status, response.read()
+    except urllib.error.HTTPError as error:
+        status, body = error.code, error.read()
     except OSError as error:
         raise CommandError(f"{url} did not answer: {error}") from None
     if status != 200:
-        raise CommandError(f"{url} answered {status}")
+        down = down_in(body)
+        raise CommandError(f"{url} answered {status}" + (f" ({down})" if down else ""))
+    return down_in(body)
 
 
 def check_worker(node: str) -> None:
@@ -63,10 +83,11 @@ class Command(BaseCommand):
                             help="seconds since beat last wrote its schedule (default 600)")
 
     def handle(self, *args, role, url, node, schedule, max_age, **options):
+        degraded = ""
         if role == "web":
-            check_web(url)
+            degraded = check_web(url)
         elif role == "worker":
             check_worker(node)
         else:
             check_beat(schedule, max_age)
-        self.stdout.write(f"{role}: healthy")
+        self.stdout.write(f"{role}: healthy" + (f", but {degraded}" if degraded else ""))
