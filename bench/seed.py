@@ -1,21 +1,30 @@
-"""Fill a database with a city's years of work, fast.
+"""Fill a database with a city's years of work, or a province's, fast.
 
 The ten districts and nine categories of the demo, bench users with a known password
 (hashed once), then ``cases`` cases with on average 9 follow-ups, 20 history events and
 two attachments each, 500 supervision orders and 2,000 decisions. The big tables are
 written with PostgreSQL's COPY (a bulk_create fallback keeps it usable on SQLite for the
 smoke test); ids are given by the seeder and the sequences moved past them afterwards.
+The cases are made and written ``CHUNK`` at a time, each chunk in its own transaction, so
+a province's million takes no more memory than a city's hundred thousand.
 
-Exactly ``DUE_CASES`` open cases have a follow-up overdue long enough to reach both
-escalation levels, so the escalation sweep has a known amount of work; every other open
-case is due in the future. ``DETAIL_EVENTS`` events belong to the first case, the one the
-detail page is timed on.
+A province is several cities' worth (one per ``CASES_PER_CITY`` cases: 13 for 1,000,000,
+as the issue has it). RiskDesk knows no city above the district, so each further city is
+its ten districts again under city-coded names (``c02-kundulun``, 第2市昆都仑区), its own
+staff and supervisors, and one "city supervisor" whose membership lists the city's
+districts; the ``city_wide`` supervisors see every district, i.e. the province.
+
+Exactly ``due_count(cases)`` open cases (``DUE_CASES``, or 1 % of a province's) have a
+follow-up overdue long enough to reach both escalation levels, so the escalation sweep has
+a known amount of work; every other open case is due in the future. ``DETAIL_EVENTS``
+events belong to the first case, the one the detail page is timed on.
 """
 
 import io
 import json
 import random
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -58,6 +67,8 @@ from riskdesk.models import District, Membership
 
 PASSWORD = "bench-password-2026"  # noqa: S105 (a throwaway database's users)
 DUE_CASES = 1000
+CASES_PER_CITY = 77_000  # 13 cities in the issue's province of 1,000,000 cases
+CHUNK = 20_000  # cases made and written at a time
 DETAIL_EVENTS = 50
 ORDERS = 500
 DECISIONS = 2000
@@ -95,6 +106,8 @@ class Seeded:
     """What the measurements need to know about the data."""
 
     cases: int = 0
+    cities: int = 1
+    due: int = 0
     counts: dict = field(default_factory=dict)
     seconds: float = 0.0
     detail_reference: str = ""
@@ -102,6 +115,7 @@ class Seeded:
     district_user: str = ""
     district_code: str = ""
     admin_user: str = ""
+    city_supervisor: str = ""  # a supervisor of one city's districts (not city_wide)
     load_users: list = field(default_factory=list)
 
 
@@ -169,6 +183,15 @@ def reset_sequences(*models) -> None:
             cursor.execute(sql)
 
 
+def city_count(cases: int) -> int:
+    return max(1, round(cases / CASES_PER_CITY))
+
+
+def due_count(cases: int) -> int:
+    """Open cases due for escalation: 1,000 in a city, 1 % of a province's."""
+    return min(cases, max(DUE_CASES, cases // 100))
+
+
 def _pick(rng, mix: dict):
     return rng.choices(list(mix), weights=list(mix.values()))[0]
 
@@ -195,13 +218,25 @@ def _user(username, *, role, districts=(), city_wide=False, password_hash, staff
     return user
 
 
-def seed_people(result: Seeded):
-    districts = []
-    for code, name_en, name_zh in DISTRICTS:
-        district, _created = District.objects.get_or_create(
-            code=code, defaults={"name_en": name_en, "name_zh": name_zh}
-        )
-        districts.append(district)
+def city_districts(number: int) -> list[tuple[str, str, str]]:
+    """(code, English name, Chinese name) of the districts of city ``number`` (from 1):
+    the demo's for the first, city-coded copies of them for the others."""
+    if number == 1:
+        return list(DISTRICTS)
+    return [(f"c{number:02d}-{code}", f"City {number} {name_en}", f"第{number}市{name_zh}")
+            for code, name_en, name_zh in DISTRICTS]
+
+
+def seed_people(result: Seeded, cities: int = 1):
+    districts, by_city = [], []
+    for number in range(1, cities + 1):
+        by_city.append([])
+        for code, name_en, name_zh in city_districts(number):
+            district, _created = District.objects.get_or_create(
+                code=code, defaults={"name_en": name_en, "name_zh": name_zh}
+            )
+            districts.append(district)
+            by_city[-1].append(district)
     categories, _created = seed_categories()
     password_hash = make_password(PASSWORD)  # one slow Argon2 hash for everyone
     admin = _user("bench-admin", role=Role.ADMIN, password_hash=password_hash, staff=True)
@@ -217,6 +252,11 @@ def seed_people(result: Seeded):
             f"bench-{district.code}-supervisor", role=Role.SUPERVISOR, districts=[district],
             password_hash=password_hash,
         )
+    for number, members in enumerate(by_city, start=1):
+        chosen = _user(f"bench-c{number:02d}-city-supervisor", role=Role.SUPERVISOR,
+                       districts=members, password_hash=password_hash)
+        if number == 1:
+            result.city_supervisor = chosen.username
     result.city_user = city[0].username
     result.admin_user = admin.username
     result.district_user = supervisors[districts[0].pk].username
@@ -231,29 +271,110 @@ def seed_people(result: Seeded):
 
 
 # ---------------------------------------------------------------- the cases and their history
-def seed(*, cases: int = 100_000, seed: int = 2026, out=print) -> Seeded:
-    """Add ``cases`` cases and their history to the current database."""
+CASE_FIELDS = [
+    "id", "reference", "title", "description", "category_id", "district_id", "address",
+    "risk_level", "source", "responsible_unit", "lead_official", "owner_id", "status",
+    "target_date", "next_follow_up_due", "people_affected", "people_helped",
+    "amount_involved", "amount_recovered", "source_reference", "escalation_level",
+    "escalated_at", "supervision_level", "resolved_at", "closed_at", "created_at",
+    "created_by_id", "updated_at", "updated_by_id",
+]
+
+
+@contextmanager
+def bulk_session():
+    """The seeding connection skips the foreign-key triggers while it COPYs (the seeder
+    writes only ids it made; checking 40 million references row by row would take most
+    of a province's seeding) and does not wait for each commit to reach the disk. Both
+    are PostgreSQL superuser settings of this session only, undone afterwards."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('is_superuser') = 'on'")
+        superuser = cursor.fetchone()[0]
+        if superuser:
+            cursor.execute("SET session_replication_role = replica")
+        cursor.execute("SET synchronous_commit = off")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit = DEFAULT")
+            if superuser:
+                cursor.execute("SET session_replication_role = DEFAULT")
+
+
+def seed(*, cases: int = 100_000, seed: int = 2026, cities: int | None = None,
+         out=print) -> Seeded:
+    """Add ``cases`` cases and their history to the current database, ``CHUNK`` cases at a
+    time (generated, written, forgotten: the memory stays the same for a province)."""
     started = time.perf_counter()
     rng = random.Random(seed)
-    result = Seeded(cases=cases)
+    cities = cities or city_count(cases)
+    result = Seeded(cases=cases, cities=cities)
     now = timezone.now()
     today = timezone.localdate()
     with transaction.atomic():
-        districts, categories, staff, supervisors, city = seed_people(result)
+        districts, categories, staff, supervisors, city = seed_people(result, cities)
     first_case = next_id(Case)
     ids = {"followup": next_id(FollowUp), "event": next_id(CaseEvent),
            "attachment": next_id(Attachment)}
-    due_ids = set(rng.sample(range(first_case, first_case + cases), min(DUE_CASES, cases)))
-    plan = []  # (case id, district id, category, status, created_at, owner id)
+    result.due = due_count(cases)
+    due_ids = set(rng.sample(range(first_case, first_case + cases), result.due))
+    open_plan = []  # (case id, district id, created_at) of the cases orders may go to
+    per_year: dict[int, int] = {}
+    base = dict(ReferenceCounter.objects.values_list("year", "last"))  # never reuse a number
+    weights = DISTRICT_WEIGHTS * cities  # every city alike
+    counts = result.counts
+    with bulk_session():
+        for chunk_start in range(0, cases, CHUNK):
+            rows = _chunk_rows(
+                rng, range(chunk_start, min(cases, chunk_start + CHUNK)), cases=cases,
+                first_case=first_case, ids=ids, due_ids=due_ids, districts=districts,
+                weights=weights, categories=categories, staff=staff, now=now, today=today,
+                per_year=per_year, base=base, open_plan=open_plan)
+            if chunk_start == 0:
+                result.detail_reference = rows["cases"][0][1]
+            with transaction.atomic():
+                for key, written in _write_chunk(rows).items():
+                    counts[key] = counts.get(key, 0) + written
+            del rows
+            if cases > CHUNK:
+                out(f"  {min(cases, chunk_start + CHUNK):,} of {cases:,} cases written "
+                    f"({time.perf_counter() - started:.0f} s)")
+        with transaction.atomic():
+            counts["orders"] = seed_orders(rng, open_plan, supervisors, today)
+            counts["decisions"] = seed_decisions(rng, districts, city[0], today)
+            for year, last in per_year.items():
+                counter, _created = ReferenceCounter.objects.get_or_create(year=year)
+                counter.last = base.get(year, 0) + last
+                counter.save(update_fields=["last"])
+            reset_sequences(Case, FollowUp, CaseEvent, Attachment)
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        # What autovacuum does on a database that has been running for a while: fresh
+        # statistics, and the visibility map that lets counts use index-only scans.
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+    result.seconds = time.perf_counter() - started
+    out(f"Seeded {counts['cases']:,} cases in {cities} cities, "
+        f"{counts['follow_ups']:,} follow-ups, "
+        f"{counts['events']:,} events, {counts['attachments']:,} attachments, "
+        f"{counts['orders']:,} orders, {counts['decisions']:,} decisions "
+        f"in {result.seconds:.1f} s.")
+    return result
+
+
+def _chunk_rows(rng, offsets, *, cases, first_case, ids, due_ids, districts, weights,
+                categories, staff, now, today, per_year, base, open_plan) -> dict:
+    """The rows of the cases at ``offsets`` and of their history, table by table."""
     case_values, follow_rows, event_rows, attachment_rows = [], [], [], []
     details = {CategoryKind.REAL_ESTATE: [], CategoryKind.WAGE_ARREARS: [],
                CategoryKind.MASS_VICTIM: []}
-    per_year: dict[int, int] = {}
-    base = dict(ReferenceCounter.objects.values_list("year", "last"))  # never reuse a number
     span_days = 5 * 365
-    for offset in range(cases):
+    for offset in offsets:
         case_id = first_case + offset
-        district = rng.choices(districts, weights=DISTRICT_WEIGHTS)[0]
+        district = rng.choices(districts, weights=weights)[0]
         category = rng.choices(categories, weights=CATEGORY_WEIGHTS)[0]
         owner = rng.choice(staff[district.pk])
         due = case_id in due_ids
@@ -288,7 +409,8 @@ def seed(*, cases: int = 100_000, seed: int = 2026, out=print) -> Seeded:
             f"BENCH-{case_id}", 0, None, "", closed_at if status == Status.RESOLVED else None,
             closed_at, created, owner.pk, closed_at or created, owner.pk,
         ))
-        plan.append((case_id, district.pk, category, status, created, owner.pk))
+        if status in OPEN_STATUSES[:3]:
+            open_plan.append((case_id, district.pk, created))
         kind_rows = details.get(category.kind)
         if kind_rows is not None:
             kind_rows.append((case_id, words))
@@ -336,68 +458,43 @@ def seed(*, cases: int = 100_000, seed: int = 2026, out=print) -> Seeded:
         for kind, at, data in events:
             event_rows.append((ids["event"], case_id, kind, owner.pk, at, data))
             ids["event"] += 1
-    result.detail_reference = case_values[0][1]
-    case_fields = [
-        "id", "reference", "title", "description", "category_id", "district_id", "address",
-        "risk_level", "source", "responsible_unit", "lead_official", "owner_id", "status",
-        "target_date", "next_follow_up_due", "people_affected", "people_helped",
-        "amount_involved", "amount_recovered", "source_reference", "escalation_level",
-        "escalated_at", "supervision_level", "resolved_at", "closed_at", "created_at",
-        "created_by_id", "updated_at", "updated_by_id",
-    ]
-    with transaction.atomic():
-        counts = result.counts
-        counts["cases"] = write_rows(Case, case_fields, case_values)
-        del case_values
-        counts["real_estate_details"] = write_rows(
+    return {"cases": case_values, "details": details, "follow_ups": follow_rows,
+            "attachments": attachment_rows, "events": event_rows}
+
+
+def _write_chunk(rows) -> dict:
+    details = rows["details"]
+    return {
+        "cases": write_rows(Case, CASE_FIELDS, rows["cases"]),
+        "real_estate_details": write_rows(
             RealEstateDetails, ["case_id", "project_name", "developer", "households_affected"],
             ((cid, f"{w[0]}{w[1]}花园", f"{w[2]}置业有限公司", 300)
-             for cid, w in details[CategoryKind.REAL_ESTATE]))
-        counts["wage_arrears_details"] = write_rows(
+             for cid, w in details[CategoryKind.REAL_ESTATE])),
+        "wage_arrears_details": write_rows(
             WageArrearsDetails, ["case_id", "employer", "project"],
             ((cid, f"{w[0]}{w[1]}建筑公司", f"{COMPOUNDS[cid * 11 % len(COMPOUNDS)]}{w[2]}工程")
-             for cid, w in details[CategoryKind.WAGE_ARREARS]))
-        counts["mass_victim_details"] = write_rows(
+             for cid, w in details[CategoryKind.WAGE_ARREARS])),
+        "mass_victim_details": write_rows(
             MassVictimDetails, ["case_id", "scheme_type"],
             ((cid, SchemeType.ILLEGAL_FUNDRAISING)
-             for cid, _w in details[CategoryKind.MASS_VICTIM]))
-        counts["follow_ups"] = write_rows(FollowUp, [
+             for cid, _w in details[CategoryKind.MASS_VICTIM])),
+        "follow_ups": write_rows(FollowUp, [
             "id", "case_id", "date", "method", "summary", "people_helped_added",
             "amount_recovered_added", "households_delivered_added", "created_at",
-            "created_by_id"], follow_rows)
-        del follow_rows
-        counts["attachments"] = write_rows(Attachment, [
+            "created_by_id"], rows["follow_ups"]),
+        "attachments": write_rows(Attachment, [
             "id", "case_id", "file", "original_name", "content_type", "kind", "size", "sha256",
-            "uploaded_at", "uploaded_by_id"], attachment_rows)
-        counts["events"] = write_rows(
-            CaseEvent, ["id", "case_id", "kind", "user_id", "at", "data"], event_rows)
-        del event_rows
-        counts["orders"] = seed_orders(rng, plan, supervisors, today)
-        counts["decisions"] = seed_decisions(rng, districts, city[0], today)
-        for year, last in per_year.items():
-            counter, _created = ReferenceCounter.objects.get_or_create(year=year)
-            counter.last = base.get(year, 0) + last
-            counter.save(update_fields=["last"])
-        reset_sequences(Case, FollowUp, CaseEvent, Attachment)
-    if connection.vendor == "postgresql" and not connection.in_atomic_block:
-        # What autovacuum does on a database that has been running for a while: fresh
-        # statistics, and the visibility map that lets counts use index-only scans.
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
-    result.seconds = time.perf_counter() - started
-    out(f"Seeded {counts['cases']:,} cases, {counts['follow_ups']:,} follow-ups, "
-        f"{counts['events']:,} events, {counts['attachments']:,} attachments, "
-        f"{counts['orders']:,} orders, {counts['decisions']:,} decisions "
-        f"in {result.seconds:.1f} s.")
-    return result
+            "uploaded_at", "uploaded_by_id"], rows["attachments"]),
+        "events": write_rows(
+            CaseEvent, ["id", "case_id", "kind", "user_id", "at", "data"], rows["events"]),
+    }
 
 
-def seed_orders(rng, plan, supervisors, today) -> int:
+def seed_orders(rng, open_plan, supervisors, today) -> int:
     """Orders on open cases, due in the future (the sweep's due work is the cases')."""
-    open_plan = [row for row in plan if row[3] in OPEN_STATUSES[:3]]
     chosen = rng.sample(open_plan, min(ORDERS, len(open_plan)))
     orders = []
-    for case_id, district_id, _category, _status, created, _owner in chosen:
+    for case_id, district_id, created in chosen:
         due = today + timedelta(days=rng.randrange(5, 60))
         orders.append(SupervisionOrder(
             case_id=case_id, level=rng.choice(SupervisionLevel.values),

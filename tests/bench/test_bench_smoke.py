@@ -110,3 +110,36 @@ def test_the_bulk_close_closes_every_case_chosen_and_is_rolled_back(seeded):
     # 20 cases more in the same batch of 500 cost no query more: the step is taken for
     # the batch together (one UPDATE, one INSERT of history, one read of subscriptions)
     assert timings[40].queries == timings[20].queries
+
+
+def test_a_tiny_province_seeds_its_cities_and_its_scenarios_run(db):
+    from django.contrib.auth import get_user_model
+
+    from riskdesk.models import District
+
+    seeded = seed(cases=300, cities=2, out=lambda text: None)
+    assert seeded.cities == 2 and District.objects.count() == 20
+    assert District.objects.filter(code="c02-kundulun", name_zh="第2市昆都仑区").exists()
+    # the city supervisor sees one city's cases, the city-wide supervisor the province's
+    city = get_user_model().objects.get(username=seeded.city_supervisor)
+    in_city = Case.objects.for_user(city).count()
+    assert 0 < in_city < 300
+    assert not Case.objects.for_user(city).filter(district__code__startswith="c02-").exists()
+    client = Client()
+    client.force_login(city)
+    response = client.get("/cases/export.csv")
+    lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+    assert len(lines) == in_city + 1  # the export of one city is that city's cases
+
+    results = {"cases": 300, "cities": 2, "seed_seconds": 0, "data": {}, "scenarios": []}
+    for scenario in measure.province_scenarios(seeded):
+        timing = measure.time_scenario(scenario, repeat=1)
+        assert not timing.skipped and timing.runs and timing.status == 200, scenario.name
+        results["scenarios"].append(timing.as_dict())
+    figures = {row["what"]: row for row in report.province_figures(results)}
+    assert figures["the province-wide list, p95"]["value"] > 0
+    assert figures["dashboard computed for one city, p95"]["value"] > 0
+    assert figures["export of one city: peak memory of the process"]["value"] is None
+    assert "province (2 cities)" in report.table(results)
+    # the growth table of a run against itself: every measured figure grew 1.00 times
+    assert report.growth(results, results).count("| 1.00× |") == 5  # lists, ratio, dashboards
