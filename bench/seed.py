@@ -22,6 +22,8 @@ events belong to the first case, the one the detail page is timed on.
 
 import io
 import json
+import multiprocessing
+import os
 import random
 import time
 from contextlib import contextmanager
@@ -32,7 +34,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.management.color import no_style
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from assessments.choices import DecisionLevel, DecisionStatus, DecisionType
@@ -306,51 +308,68 @@ def bulk_session():
 
 
 def seed(*, cases: int = 100_000, seed: int = 2026, cities: int | None = None,
-         out=print) -> Seeded:
+         workers: int | None = None, chunk: int = CHUNK, out=print) -> Seeded:
     """Add ``cases`` cases and their history to the current database, ``CHUNK`` cases at a
-    time (generated, written, forgotten: the memory stays the same for a province)."""
+    time (made, written, forgotten: a province takes no more memory than a city).
+
+    On PostgreSQL, outside a transaction, the chunks are made and written by ``workers``
+    processes (default: one per core) with a connection each: making the rows is Python's
+    work and writing them PostgreSQL's, so one process leaves a core idle. Each chunk has
+    its own random generator and id ranges, so the data do not depend on who wrote what."""
     started = time.perf_counter()
     rng = random.Random(seed)
     cities = cities or city_count(cases)
     result = Seeded(cases=cases, cities=cities)
-    now = timezone.now()
-    today = timezone.localdate()
     with transaction.atomic():
         districts, categories, staff, supervisors, city = seed_people(result, cities)
     first_case = next_id(Case)
-    ids = {"followup": next_id(FollowUp), "event": next_id(CaseEvent),
-           "attachment": next_id(Attachment)}
     result.due = due_count(cases)
-    due_ids = set(rng.sample(range(first_case, first_case + cases), result.due))
-    open_plan = []  # (case id, district id, created_at) of the cases orders may go to
-    per_year: dict[int, int] = {}
-    base = dict(ReferenceCounter.objects.values_list("year", "last"))  # never reuse a number
-    weights = DISTRICT_WEIGHTS * cities  # every city alike
-    counts = result.counts
-    with bulk_session():
-        for chunk_start in range(0, cases, CHUNK):
-            rows = _chunk_rows(
-                rng, range(chunk_start, min(cases, chunk_start + CHUNK)), cases=cases,
-                first_case=first_case, ids=ids, due_ids=due_ids, districts=districts,
-                weights=weights, categories=categories, staff=staff, now=now, today=today,
-                per_year=per_year, base=base, open_plan=open_plan)
-            if chunk_start == 0:
-                result.detail_reference = rows["cases"][0][1]
-            with transaction.atomic():
-                for key, written in _write_chunk(rows).items():
-                    counts[key] = counts.get(key, 0) + written
-            del rows
-            if cases > CHUNK:
-                out(f"  {min(cases, chunk_start + CHUNK):,} of {cases:,} cases written "
+    global _PLAN
+    _PLAN = {
+        "seed": seed, "cases": cases, "chunk": chunk, "first_case": first_case,
+        "first_ids": {"followup": next_id(FollowUp), "event": next_id(CaseEvent),
+                      "attachment": next_id(Attachment)},
+        "due_ids": set(rng.sample(range(first_case, first_case + cases), result.due)),
+        "districts": districts, "weights": DISTRICT_WEIGHTS * cities,  # every city alike
+        "categories": categories, "staff": staff, "now": timezone.now(),
+        "today": timezone.localdate(),
+        # the reference numbers go on from the last given in each year
+        "base": dict(ReferenceCounter.objects.values_list("year", "last")),
+    }
+    starts = range(0, cases, chunk)
+    workers = workers or os.cpu_count() or 1
+    parallel = (connection.vendor == "postgresql" and not connection.in_atomic_block
+                and len(starts) > 1 and workers > 1)
+    counts, per_year, open_sample = result.counts, {}, []
+
+    def add_up(done):
+        for number, written in enumerate(done, start=1):
+            for key, count in written["counts"].items():
+                counts[key] = counts.get(key, 0) + count
+            for year, last in written["per_year"].items():
+                per_year[year] = max(per_year.get(year, 0), last)
+            open_sample.extend(written["open"])
+            result.detail_reference = written["detail_reference"] or result.detail_reference
+            if len(starts) > 1:
+                out(f"  {min(cases, number * chunk):,} of {cases:,} cases written "
                     f"({time.perf_counter() - started:.0f} s)")
-        with transaction.atomic():
-            counts["orders"] = seed_orders(rng, open_plan, supervisors, today)
-            counts["decisions"] = seed_decisions(rng, districts, city[0], today)
-            for year, last in per_year.items():
-                counter, _created = ReferenceCounter.objects.get_or_create(year=year)
-                counter.last = base.get(year, 0) + last
-                counter.save(update_fields=["last"])
-            reset_sequences(Case, FollowUp, CaseEvent, Attachment)
+
+    if parallel:
+        connections.close_all()  # each process opens its own
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            add_up(pool.imap_unordered(_seed_chunk, starts))
+            pool.close()
+            pool.join()
+    else:
+        add_up(map(_seed_chunk, starts))
+    with transaction.atomic():
+        counts["orders"] = seed_orders(rng, open_sample, supervisors, _PLAN["today"])
+        counts["decisions"] = seed_decisions(rng, districts, city[0], _PLAN["today"])
+        for year, last in per_year.items():
+            counter, _created = ReferenceCounter.objects.get_or_create(year=year)
+            counter.last = last
+            counter.save(update_fields=["last"])
+        reset_sequences(Case, FollowUp, CaseEvent, Attachment)
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         # What autovacuum does on a database that has been running for a while: fresh
         # statistics, and the visibility map that lets counts use index-only scans.
@@ -363,6 +382,31 @@ def seed(*, cases: int = 100_000, seed: int = 2026, cities: int | None = None,
         f"{counts['orders']:,} orders, {counts['decisions']:,} decisions "
         f"in {result.seconds:.1f} s.")
     return result
+
+
+_PLAN: dict = {}  # what every chunk needs, set by seed() before the workers fork
+MAX_FOLLOW_UPS, MAX_EVENTS = 20, max(DETAIL_EVENTS, 30)  # per case: the chunks' id ranges
+
+
+def _seed_chunk(start: int) -> dict:
+    """Make and write the cases from offset ``start``, in one transaction; return what
+    seed() adds up: the counts, the last reference number of each year, up to ``ORDERS``
+    open cases that orders may go to, the detail page's case."""
+    plan = _PLAN
+    offsets = range(start, min(plan["cases"], start + plan["chunk"]))
+    rng = random.Random(f"{plan['seed']}-{start}")
+    ids = {"followup": plan["first_ids"]["followup"] + start * MAX_FOLLOW_UPS,
+           "event": plan["first_ids"]["event"] + start * MAX_EVENTS,
+           "attachment": plan["first_ids"]["attachment"] + start * MAX_EVENTS}
+    per_year, open_plan = {}, []
+    rows = _chunk_rows(rng, offsets, ids=ids, per_year=per_year, open_plan=open_plan, **{
+        key: plan[key] for key in ("cases", "first_case", "due_ids", "districts", "weights",
+                                   "categories", "staff", "now", "today", "base")})
+    with bulk_session(), transaction.atomic():
+        counts = _write_chunk(rows)
+    return {"counts": counts, "per_year": per_year,
+            "open": rng.sample(open_plan, min(ORDERS, len(open_plan))),
+            "detail_reference": rows["cases"][0][1] if start == 0 else ""}
 
 
 def _chunk_rows(rng, offsets, *, cases, first_case, ids, due_ids, districts, weights,
@@ -383,8 +427,10 @@ def _chunk_rows(rng, offsets, *, cases, first_case, ids, due_ids, districts, wei
         created = now - timedelta(days=span_days * (cases - offset) / cases,
                                   seconds=rng.randrange(3600))
         year = timezone.localtime(created).year
-        per_year[year] = per_year.get(year, 0) + 1
-        reference = f"RC-{year}-{base.get(year, 0) + per_year[year]:05d}"
+        # numbered by the case's place, so that chunks made apart never share a number
+        number = base.get(year, 0) + offset + 1
+        per_year[year] = max(per_year.get(year, 0), number)
+        reference = f"RC-{year}-{number:05d}"
         is_open = status in OPEN_STATUSES
         if due:
             next_due = today - timedelta(days=61 + rng.randrange(30))

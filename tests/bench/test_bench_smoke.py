@@ -143,3 +143,26 @@ def test_a_tiny_province_seeds_its_cities_and_its_scenarios_run(db):
     assert "province (2 cities)" in report.table(results)
     # the growth table of a run against itself: every measured figure grew 1.00 times
     assert report.growth(results, results).count("| 1.00× |") == 5  # lists, ratio, dashboards
+
+
+@pytest.mark.django_db(transaction=True)
+def test_chunks_written_by_two_processes_make_whole_cases():
+    # Outside a transaction the seeder forks workers with a connection each (what a
+    # province's million is seeded with); 3 chunks of 100 here, as 50 of 20,000 there.
+    lines = []
+    seeded = seed(cases=300, cities=2, workers=2, chunk=100, out=lines.append)
+    assert sum("cases written" in line for line in lines) == 3
+    assert Case.objects.count() == 300 == seeded.counts["cases"]
+    assert Case.objects.values("reference").distinct().count() == 300
+    # every case has its history, and the chunks' id ranges kept every row its own
+    assert not Case.objects.filter(events__isnull=True).exists()
+    assert CaseEvent.objects.count() == seeded.counts["events"]
+    assert CaseEvent.objects.filter(case__reference=seeded.detail_reference).count() == (
+        DETAIL_EVENTS)
+    # the reference numbers given on from here never repeat a seeded one
+    from cases.models import ReferenceCounter
+
+    for counter in ReferenceCounter.objects.all():
+        assert not Case.objects.filter(
+            reference__startswith=f"RC-{counter.year}-").exclude(
+            reference__lte=f"RC-{counter.year}-{counter.last:05d}").exists()
