@@ -375,6 +375,31 @@ def scenarios(seeded, *, import_rows: int, extra: list[tuple[str, str]] = (),
     ]
 
 
+DEEP_PAGE = 10_000  # the issue's deep page of the province's list
+
+
+def province_scenarios(seeded) -> list[Scenario]:
+    """The issue's province table (1,000,000 cases in 13 cities): a city supervisor's list
+    and dashboard (one city's districts in the membership), the province's (a ``city_wide``
+    supervisor sees every district), and a page deep in the province's list: page 10,000,
+    or the middle page of a smaller list (the page furthest from both ends)."""
+    province, city = seeded.city_user, seeded.city_supervisor
+    last_page = max(1, -(-Case.objects.count() // 25))
+    deep = max(1, min(DEEP_PAGE, last_page // 2))
+    return [
+        Scenario("province: city supervisor's list", city, "/cases/",
+                 note="one city's districts in the supervisor's membership"),
+        Scenario("province: province-wide list", province, "/cases/"),
+        Scenario("province: province-wide list, deep page", province, f"/cases/?page={deep}",
+                 note=f"page {deep:,} of {last_page:,}"),
+        Scenario("province: dashboard, one city, computed", city, run=computed("/dashboard/"),
+                 note="the dashboard's cache off: every figure computed"),
+        Scenario("province: dashboard, province, computed", province,
+                 run=computed("/dashboard/"),
+                 note="the dashboard's cache off: every figure computed"),
+    ]
+
+
 def count_due() -> dict:
     today = timezone.localdate()
     return {"open_cases": Case.objects.open().count(),

@@ -1,4 +1,9 @@
-"""The bench's one table: each figure next to its target."""
+"""The bench's one table: each figure next to its target; and, from two runs' JSON, the
+province's table with how each figure grew (``python -m bench.report SMALL LARGE``)."""
+
+import json
+import sys
+from pathlib import Path
 
 
 def line(timing) -> str:
@@ -94,6 +99,70 @@ def checks(results) -> list[tuple[str, str, str, bool | None]]:
     return out
 
 
+# The issue's province table: (what, target, limit, unit). The figures are read by
+# province_figures(); a ratio has no unit.
+PROVINCE_TARGETS = [
+    ("a city supervisor's case list (one city), p95", "≤ 200 ms", 200, "ms"),
+    ("the province-wide list, p95", "≤ 400 ms", 400, "ms"),
+    ("deep page / page 1 of the province's list (median, in turns)", "≤ 2×", 2, "×"),
+    ("dashboard computed for the whole province, p95", "≤ 1.5 s", 1500, "ms"),
+    ("dashboard computed for one city, p95", "≤ 300 ms", 300, "ms"),
+    ("export of one city (CSV, background job): time", "≤ 30 s", 30, "s"),
+    ("export of one city: peak memory of the process", "≤ 300 MB", 300, "MB"),
+    ("escalation sweep (median, rolled back)", "≤ 30 s", 30, "s"),
+]
+
+
+def province_figures(results) -> list[dict]:
+    """The province table's figures of one run (None where not measured)."""
+    rows = _by_name(results)
+
+    def get(name, key="p95_ms"):
+        row = rows.get(name)
+        return None if row is None or row.get("skipped") else row.get(key)
+
+    first = get("province: province-wide list (in turns)", "median_ms")
+    deep = get("province: province-wide list, deep page (in turns)", "median_ms")
+    if first is None or deep is None:  # not timed in turns (--only): the separate runs
+        first = get("province: province-wide list", "median_ms")
+        deep = get("province: province-wide list, deep page", "median_ms")
+    export = results.get("export_city_csv") or {}
+    sweep = get("escalation sweep", "median_ms")
+    values = [
+        get("province: city supervisor's list"),
+        get("province: province-wide list"),
+        round(deep / first, 2) if first and deep else None,
+        get("province: dashboard, province, computed"),
+        get("province: dashboard, one city, computed"),
+        export.get("seconds"),
+        export.get("peak_rss_mb"),
+        None if sweep is None else round(sweep / 1000, 2),
+    ]
+    return [{"what": what, "target": target, "value": value, "unit": unit,
+             "met": None if value is None else value <= limit}
+            for (what, target, limit, unit), value in zip(PROVINCE_TARGETS, values, strict=True)]
+
+
+def _figure(value, unit) -> str:
+    if value is None:
+        return "not measured"
+    return f"{value}{unit}" if unit == "×" else f"{value:,} {unit}"
+
+
+def growth(small, large) -> str:
+    """The province table in Markdown: each figure at both sizes and how it grew."""
+    lines = [f"| what | target | {small['cases']:,} cases | {large['cases']:,} cases "
+             "| growth | met |", "| --- | --- | --- | --- | --- | --- |"]
+    for before, after in zip(province_figures(small), province_figures(large), strict=True):
+        ratio = (f"{after['value'] / before['value']:.2f}×"
+                 if before["value"] and after["value"] is not None else "")
+        met = {None: "-", True: "yes", False: "no"}[after["met"]]
+        lines.append(f"| {after['what']} | {after['target']} | "
+                     f"{_figure(before['value'], before['unit'])} | "
+                     f"{_figure(after['value'], after['unit'])} | {ratio} | {met} |")
+    return "\n".join(lines)
+
+
 def table(results) -> str:
     lines = [f"\nRiskDesk bench: {results['cases']:,} cases, seeded in "
              f"{results['seed_seconds']} s; {results.get('data')}",
@@ -130,8 +199,21 @@ def table(results) -> str:
     for what, measured, goal, met in checks(results):
         mark = "-" if met is None else ("yes" if met else "NO")
         lines.append(f"  {what:<48} {measured:<34} {goal:<20} {mark}")
+    if any(row["name"].startswith("province:") for row in results["scenarios"]) or (
+            "export_city_csv" in results):
+        lines.append("")
+        lines.append(f"  province ({results.get('cities', 1)} cities):")
+        for row in province_figures(results):
+            mark = "-" if row["met"] is None else ("yes" if row["met"] else "NO")
+            lines.append(f"  {row['what']:<62} {_figure(row['value'], row['unit']):<16} "
+                         f"{row['target']:<10} {mark}")
     results["targets"] = [
         {"what": what, "measured": measured, "target": goal, "met": met}
         for what, measured, goal, met in checks(results)
     ]
     return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    small, large = (json.loads(Path(path).read_text(encoding="utf-8")) for path in sys.argv[1:3])
+    print(growth(small, large))

@@ -34,6 +34,7 @@ ENVIRONMENT = {
     "REQUIRE_TWO_FACTOR": "",  # the pages are measured, not the second factor (bench/signin.py)
     "API_THROTTLE_RATE": "1000000/minute",  # the API's work is measured, not its limit
 }
+PROVINCE_CASES = 500_000  # from here on the province's scenarios are timed too
 TARGETS_MS = {  # scenario: p95 target in ms (single requests); README explains each
     "case detail, 50 events": 100,
     "dashboard, city": 300,
@@ -44,6 +45,11 @@ TARGETS_MS = {  # scenario: p95 target in ms (single requests); README explains 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--cities", type=int, default=None,
+                        help="cities to spread the cases over (default: one per 77,000)")
+    parser.add_argument("--province", action="store_true",
+                        help="also time the province's scenarios and export one city "
+                             "(always from 500,000 cases)")
     parser.add_argument("--duration", type=int, default=60, help="seconds of load")
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=15, help="runs per scenario")
@@ -95,11 +101,14 @@ def seeded_from_database():
     from bench.seed import Seeded
     from cases.models import Case
     from riskdesk.demo import DISTRICTS
+    from riskdesk.models import District
 
     first = Case.objects.filter(source_reference__startswith="BENCH-").order_by("pk").first()
     return Seeded(
         cases=Case.objects.count(), detail_reference=first.reference,
+        cities=max(1, District.objects.count() // len(DISTRICTS)),
         city_user="bench-city-1", admin_user="bench-admin",
+        city_supervisor="bench-c01-city-supervisor",
         district_user="bench-kundulun-supervisor", district_code="kundulun",
         load_users=[("city", f"bench-city-{n}") for n in range(1, 6)]
         + [("staff", f"bench-{code}-staff1") for code, *_names in DISTRICTS]
@@ -194,9 +203,9 @@ def _wait_for(port):
     raise RuntimeError("gunicorn did not start")
 
 
-def run_export(seeded, env) -> dict:
+def run_export(username, env) -> dict:
     completed = subprocess.run(  # noqa: S603
-        [sys.executable, "-m", "bench.export", seeded.city_user], cwd=BASE_DIR, env=env,
+        [sys.executable, "-m", "bench.export", username], cwd=BASE_DIR, env=env,
         capture_output=True, text=True, check=False,
     )
     if completed.returncode:
@@ -236,14 +245,21 @@ def main(argv=None) -> int:
         vacuum()
     else:
         manage("migrate", "--noinput")
-        seeded = seed(cases=args.cases)
-    results = {"cases": seeded.cases, "seed_seconds": round(seeded.seconds, 1),
+        seeded = seed(cases=args.cases, cities=args.cities)
+    province = args.province or seeded.cases >= PROVINCE_CASES
+    results = {"cases": seeded.cases, "cities": seeded.cities,
+               "seed_seconds": round(seeded.seconds, 1),
                "load_average_at_start": os.getloadavg(), "cpus": os.cpu_count(),
                "rows": seeded.counts, "data": measure.count_due(), "scenarios": []}
     extra = [tuple(item.split("=", 1)) for item in args.url]
     all_scenarios = measure.scenarios(seeded, import_rows=args.import_rows, extra=extra)
+    if province:
+        all_scenarios += measure.province_scenarios(seeded)
+    def selected(name):
+        return not args.only or any(word in name for word in args.only)
+
     for scenario in all_scenarios:
-        if args.only and not any(word in scenario.name for word in args.only):
+        if not selected(scenario.name):
             continue
         timing = measure.time_scenario(scenario, repeat=args.repeat)
         if scenario.run is measure.sweep and getattr(measure.sweep, "last", None):
@@ -253,8 +269,10 @@ def main(argv=None) -> int:
     names = {scenario.name: scenario for scenario in all_scenarios}
     for first, second, label in (
             ("case list, 100 rows", "admin changelist, 100 rows", "in turns"),
-            ("API case list, 100 rows", "case list, 100 rows", "in turns with the API")):
-        if args.only or not {first, second} <= set(names):
+            ("API case list, 100 rows", "case list, 100 rows", "in turns with the API"),
+            ("province: province-wide list", "province: province-wide list, deep page",
+             "in turns")):
+        if not {first, second} <= set(names) or not (selected(first) and selected(second)):
             continue
         for timing in measure.side_by_side(names[first], names[second], repeat=args.repeat * 2,
                                            label=label):
@@ -263,8 +281,11 @@ def main(argv=None) -> int:
     purge_queue()
     vacuum()  # the rolled-back import and sweep runs left dead rows autovacuum would clear
     env = {**os.environ}
-    if not args.skip_export:
-        results["export_csv"] = run_export(seeded, env)
+    if not args.skip_export and province:  # a province's every case is not one export
+        results["export_city_csv"] = run_export(seeded.city_supervisor, env)
+        print(f"CSV export of one city: {results['export_city_csv']}", flush=True)
+    elif not args.skip_export:
+        results["export_csv"] = run_export(seeded.city_user, env)
         print(f"CSV export: {results['export_csv']}", flush=True)
     if not args.skip_load:
         from django.db import connections

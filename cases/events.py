@@ -61,17 +61,22 @@ def attachment_added(*, case, user, attachment):
     )
 
 
-def escalated_event(*, case, trigger, level, due_date, days_overdue, order=None):
-    """A scheduled job raised the case's escalation (no user: the system did it).
-    Unsaved: the sweep writes a batch of them with one ``bulk_create``."""
-    announce(Announcement.ESCALATED, case=case, order=order,
-             data={"trigger": trigger, "level": level, "due_date": due_date.isoformat(),
-                   "days_overdue": days_overdue})
-    return CaseEvent(
-        case=case, user=None, kind=EventKind.ESCALATED,
-        data={"trigger": trigger, "level": level, "due_date": due_date.isoformat(),
-              "days_overdue": days_overdue, "order": order.pk if order else None},
-    )
+def cases_escalated(*, escalations):
+    """A scheduled job raised these cases' escalation (no user: the system did it). Each
+    item has ``case``, ``trigger``, ``level``, ``due_date``, ``days_overdue`` and ``order``
+    (or None). Returns one unsaved history entry each, which the sweep writes with one
+    ``bulk_create``; they are announced together, so a batch of the sweep reads the
+    webhook subscriptions once, not once per case."""
+    announced, entries = [], []
+    for item in escalations:
+        order = item["order"]
+        data = {"trigger": item["trigger"], "level": item["level"],
+                "due_date": item["due_date"].isoformat(), "days_overdue": item["days_overdue"]}
+        announced.append({"case": item["case"], "order": order, "data": data})
+        entries.append(CaseEvent(case=item["case"], user=None, kind=EventKind.ESCALATED,
+                                 data={**data, "order": order.pk if order else None}))
+    announce_each(Announcement.ESCALATED, announced)
+    return entries
 
 
 # ---------------------------------------------------------------- supervision orders

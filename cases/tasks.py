@@ -319,12 +319,11 @@ def escalate(steps: list[Step], *, result, supervisors):
                 SupervisionOrder.objects.filter(
                     pk__in=order_ids, escalation_level__lt=level
                 ).update(escalation_level=level)
-        CaseEvent.objects.bulk_create([
-            events.escalated_event(case=step.case, trigger=step.trigger, level=step.level,
-                                   due_date=step.due, days_overdue=step.overdue,
-                                   order=step.order)
+        CaseEvent.objects.bulk_create(events.cases_escalated(escalations=[
+            {"case": step.case, "trigger": step.trigger, "level": step.level,
+             "due_date": step.due, "days_overdue": step.overdue, "order": step.order}
             for step in steps
-        ])
+        ]))
         notices = []
         for step in steps:
             reason = EscalationTrigger(step.trigger).label  # translated when read

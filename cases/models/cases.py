@@ -263,6 +263,11 @@ class Case(models.Model):
             models.Index(name="cases_case_updated", fields=["-updated_at", "-id"]),
             models.Index(name="cases_case_district_updated",
                          fields=["district", "-updated_at", "-id"]),
+            # the dashboard's cases resolved in the period and its 12 months' trend: without
+            # it each dashboard reads the whole table (a city's, of a province's million:
+            # two full scans of 1,000,000 rows for 8,000 resolved cases)
+            models.Index(name="cases_case_resolved", fields=["resolved_at"],
+                         condition=Q(resolved_at__isnull=False)),
         ]
 
     def __str__(self):

@@ -110,3 +110,59 @@ def test_the_bulk_close_closes_every_case_chosen_and_is_rolled_back(seeded):
     # 20 cases more in the same batch of 500 cost no query more: the step is taken for
     # the batch together (one UPDATE, one INSERT of history, one read of subscriptions)
     assert timings[40].queries == timings[20].queries
+
+
+def test_a_tiny_province_seeds_its_cities_and_its_scenarios_run(db):
+    from django.contrib.auth import get_user_model
+
+    from riskdesk.models import District
+
+    seeded = seed(cases=300, cities=2, out=lambda text: None)
+    assert seeded.cities == 2 and District.objects.count() == 20
+    assert District.objects.filter(code="c02-kundulun", name_zh="第2市昆都仑区").exists()
+    # the city supervisor sees one city's cases, the city-wide supervisor the province's
+    city = get_user_model().objects.get(username=seeded.city_supervisor)
+    in_city = Case.objects.for_user(city).count()
+    assert 0 < in_city < 300
+    assert not Case.objects.for_user(city).filter(district__code__startswith="c02-").exists()
+    client = Client()
+    client.force_login(city)
+    response = client.get("/cases/export.csv")
+    lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+    assert len(lines) == in_city + 1  # the export of one city is that city's cases
+
+    results = {"cases": 300, "cities": 2, "seed_seconds": 0, "data": {}, "scenarios": []}
+    for scenario in measure.province_scenarios(seeded):
+        timing = measure.time_scenario(scenario, repeat=1)
+        assert not timing.skipped and timing.runs and timing.status == 200, scenario.name
+        results["scenarios"].append(timing.as_dict())
+    figures = {row["what"]: row for row in report.province_figures(results)}
+    assert figures["the province-wide list, p95"]["value"] > 0
+    assert figures["dashboard computed for one city, p95"]["value"] > 0
+    assert figures["export of one city: peak memory of the process"]["value"] is None
+    assert "province (2 cities)" in report.table(results)
+    # the growth table of a run against itself: every measured figure grew 1.00 times
+    assert report.growth(results, results).count("| 1.00× |") == 5  # lists, ratio, dashboards
+
+
+@pytest.mark.django_db(transaction=True)
+def test_chunks_written_by_two_processes_make_whole_cases():
+    # Outside a transaction the seeder forks workers with a connection each (what a
+    # province's million is seeded with); 3 chunks of 100 here, as 50 of 20,000 there.
+    lines = []
+    seeded = seed(cases=300, cities=2, workers=2, chunk=100, out=lines.append)
+    assert sum("cases written" in line for line in lines) == 3
+    assert Case.objects.count() == 300 == seeded.counts["cases"]
+    assert Case.objects.values("reference").distinct().count() == 300
+    # every case has its history, and the chunks' id ranges kept every row its own
+    assert not Case.objects.filter(events__isnull=True).exists()
+    assert CaseEvent.objects.count() == seeded.counts["events"]
+    assert CaseEvent.objects.filter(case__reference=seeded.detail_reference).count() == (
+        DETAIL_EVENTS)
+    # the reference numbers given on from here never repeat a seeded one
+    from cases.models import ReferenceCounter
+
+    for counter in ReferenceCounter.objects.all():
+        assert not Case.objects.filter(
+            reference__startswith=f"RC-{counter.year}-").exclude(
+            reference__lte=f"RC-{counter.year}-{counter.last:05d}").exists()

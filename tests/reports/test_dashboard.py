@@ -269,3 +269,22 @@ def test_naming_another_district_in_the_selector_shows_nothing_of_it(
         from docx import Document
         text = "\n".join(p.text for p in Document(io.BytesIO(body)).paragraphs)
         assert "Qingshan" not in text and "Mass-victim" not in text
+
+
+def test_the_resolved_cases_are_read_through_their_index_not_the_whole_table(
+        city, client, city_supervisor):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        context = dashboard(client, city_supervisor, "?year=2026").context
+    assert context["period_cases"].resolved.value == 2  # the resolved and the closed one
+    reading_resolved = [q["sql"] for q in queries.captured_queries
+                        if '"cases_case"."resolved_at" >=' in q["sql"]]
+    assert len(reading_resolved) == 2  # the period's resolved cases and the 12 months' trend
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # as on a table of many cases
+        for sql in reading_resolved:
+            cursor.execute(f"EXPLAIN {sql}")
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert "cases_case_resolved" in plan, plan

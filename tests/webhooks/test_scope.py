@@ -81,3 +81,32 @@ def test_an_order_goes_out_as_the_api_lists_it(subscribe, district_supervisor, c
     [row] = [row for row in listed.json()["results"] if row["id"] == order.pk]
     assert sent["order"] == row
     assert sent["case"]["reference"] == case.reference
+
+
+def test_a_sweep_announces_every_escalation_and_reads_the_subscriptions_once_a_batch(
+        subscribe, district_supervisor, make_case):
+    import time_machine
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cases import tasks
+    from cases.choices import RiskLevel
+
+    subscription = subscribe(district_supervisor, "http://127.0.0.1/k",
+                             kinds=[Announcement.ESCALATED])
+    with time_machine.travel("2026-01-01 09:00 +0800"):  # first follow-up due on 8 Jan
+        cases = {make_case(risk_level=RiskLevel.MAJOR) for _number in range(3)}
+
+    with CaptureQueriesContext(connection) as queries:
+        result = tasks.escalate_overdue("2026-01-12")  # level 1 reached: 3 days overdue
+
+    assert result["claimed"] == 3
+    escalated = Event.objects.filter(kind="case.escalated")
+    assert {event.case for event in escalated} == cases
+    assert all(event.payload["level"] == 1 for event in escalated)
+    assert Delivery.objects.filter(subscription=subscription).count() == 3
+    # one read of the subscriptions for the batch, not one per case (10,000 due cases of
+    # a province cost 10,000 reads before)
+    reads = [query for query in queries.captured_queries
+             if query["sql"].startswith('SELECT "webhooks_subscription"')]
+    assert len(reads) == 1
