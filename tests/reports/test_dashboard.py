@@ -288,3 +288,24 @@ def test_the_resolved_cases_are_read_through_their_index_not_the_whole_table(
             cursor.execute(f"EXPLAIN {sql}")
             plan = "\n".join(row[0] for row in cursor.fetchall())
             assert "cases_case_resolved" in plan, plan
+
+
+def test_the_open_figures_are_read_from_their_index_alone(city, client, city_supervisor):
+    """The dashboard's open cases by district, status, risk and category come from the
+    covering index, without reading the table (an index-only scan)."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cache.clear()  # computed, not the figures another test kept
+    with CaptureQueriesContext(connection) as queries:
+        dashboard(client, city_supervisor, "?year=2026")
+    [grouping] = [q["sql"] for q in queries.captured_queries
+                  if 'AS "level_2"' in q["sql"]]
+    with connection.cursor() as cursor:
+        # as on a table of many cases: only an index that holds every column read will do
+        for scan in ("seqscan", "bitmapscan", "indexscan"):
+            cursor.execute(f"SET LOCAL enable_{scan} = off")
+        cursor.execute(f"EXPLAIN {grouping}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Only Scan using cases_case_open_figures" in plan, plan
