@@ -6,6 +6,20 @@ from django.utils import translation
 from tests.factories import DistrictFactory, make_user
 
 
+def pytest_collection_modifyitems(config, items):
+    """A test with committed rows (``transaction=True``) must also restore the database's
+    first contents (``serialized_rollback=True``): without it, the flush after the test
+    lets post_migrate write the content types again, and every later test that restores
+    them fails at setup with a duplicate key, far from the cause."""
+    wrong = [item.nodeid for item in items
+             if (marker := item.get_closest_marker("django_db"))
+             and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback")]
+    if wrong:
+        raise pytest.UsageError(
+            "Mark these @pytest.mark.django_db(transaction=True, serialized_rollback=True):\n"
+            + "\n".join(wrong))
+
+
 @pytest.fixture(autouse=True)
 def _live_dashboard(settings):
     """Figures computed afresh in every test (the cache is tested on its own)."""

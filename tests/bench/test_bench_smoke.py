@@ -145,7 +145,7 @@ def test_a_tiny_province_seeds_its_cities_and_its_scenarios_run(db):
     assert report.growth(results, results).count("| 1.00× |") == 5  # lists, ratio, dashboards
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_chunks_written_by_two_processes_make_whole_cases():
     # Outside a transaction the seeder forks workers with a connection each (what a
     # province's million is seeded with); 3 chunks of 100 here, as 50 of 20,000 there.
