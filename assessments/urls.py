@@ -8,6 +8,8 @@ from assessments import views
 decisions = [
     path("", views.decision_list, name="list"),
     path("columns/", views.decision_columns, name="columns"),
+    path("export.csv", views.decision_export_csv, name="export_csv"),
+    path("export.xlsx", views.decision_export_xlsx, name="export_xlsx"),
     path("new/", views.decision_create, name="create"),
     path("<int:pk>/", views.decision_detail, name="detail"),
     path("<int:pk>/assessment/start/", views.decision_start, name="start"),

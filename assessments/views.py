@@ -16,6 +16,7 @@ from assessments.columns import DECISION_COLUMNS
 from assessments.filtersets import AgencyFilterSet, DecisionFilterSet
 from assessments.models import Agency, AgencyDocument, Decision, RiskItem, Training
 from cases.models import Case
+from cases.views.exports import list_exports
 from riskdesk import audit, saved_views
 from riskdesk.access import scope_of
 from riskdesk.choices import AuditAction, Role, SavedList
@@ -31,6 +32,14 @@ def scoped_decision(request, pk):
 
 
 # ---------------------------------------------------------------- decisions
+def filtered_decisions(request):
+    """The filterset and the decisions in the user's scope it keeps, with what every
+    row reads (department, district, assessment and its agency)."""
+    scoped = Decision.objects.for_user(request.user)
+    filterset = DecisionFilterSet(request.GET or None, queryset=scoped, user=request.user)
+    return filterset, filterset.qs.with_related()
+
+
 @require_GET
 @non_atomic_requests  # reads only: no transaction (BEGIN/COMMIT) around it
 def decision_list(request):
@@ -38,8 +47,8 @@ def decision_list(request):
         data, queryset=Decision.objects.none(), user=request.user), DECISION_COLUMNS)
     if opened:
         return opened
+    filterset, decisions = filtered_decisions(request)
     scoped = Decision.objects.for_user(request.user)
-    filterset = DecisionFilterSet(request.GET or None, queryset=scoped, user=request.user)
     # "decisions assessed / of which caused a stability problem" (one query)
     figures = scoped.filter(assessment__status=AssessmentStatus.CONCLUDED).aggregate(
         assessed=Count("id", distinct=True),
@@ -48,8 +57,7 @@ def decision_list(request):
         request, SavedList.DECISIONS, choose_columns=lambda view, setting:
         DECISION_COLUMNS.chosen(view=view, setting=setting))
     shown = views["columns"]
-    listed = paginate(request, DECISION_COLUMNS.with_related(
-        filterset.qs.with_related(), shown))
+    listed = paginate(request, DECISION_COLUMNS.with_related(decisions, shown))
     return render(request, "assessments/decision_list.html", {
         "filterset": filterset, **listed, **views,
         "rows": rows(listed["page"].object_list, shown),
@@ -59,6 +67,9 @@ def decision_list(request):
 
 
 decision_columns = choose_view(SavedList.DECISIONS, DECISION_COLUMNS, "decisions:list")
+decision_export_csv, decision_export_xlsx = list_exports(
+    list_name=SavedList.DECISIONS, column_set=DECISION_COLUMNS, stem="decisions",
+    filtered=lambda request: filtered_decisions(request)[1])
 
 
 @require_http_methods(["GET", "POST"])

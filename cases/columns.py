@@ -1,7 +1,7 @@
 """The columns of the case list and of the supervision-order list: every field the list
 can show (category details included), of which each user chooses which to show, in which
 order (``riskdesk.columns``). The choice is kept per user and per saved view
-(``riskdesk.saved_views``); the case list's CSV/Excel export follows it.
+(``riskdesk.saved_views``); each list's CSV/Excel export follows it.
 
 A column's value is the export's (``cases.exports.EXPORT_COLUMNS``), so the list and the
 file agree (personal numbers masked); the details come from one-to-one rows the list

@@ -26,6 +26,7 @@ from openpyxl.utils import get_column_letter
 from cases.choices import HousingStage, RiskLevel, SchemeType, Source, Status
 from cases.imports.columns import column_label
 from cases.models import Case
+from riskdesk.columns import COLUMNS_PARAM  # ?columns=reference,title,...: the list's columns
 
 CHUNK_SIZE = 2000
 BOM = "\ufeff"  # lets Excel recognise UTF-8, so Chinese is not garbled
@@ -111,7 +112,6 @@ EXPORT_COLUMNS = [
     ("updated_at", lambda case: _local(case.updated_at)),
 ]
 DETAILS = ("real_estate", "wage_arrears", "mass_victim")
-COLUMNS_PARAM = "columns"  # ?columns=reference,title,...: the list's chosen columns
 
 
 def columns_of(query) -> list[str] | None:
@@ -183,6 +183,25 @@ def csv_lines(header, rows):
     yield BOM + line(header)
     for values in rows:
         yield line(values)
+
+
+def _column_rows(objects, columns):
+    for item in objects.iterator(chunk_size=CHUNK_SIZE):
+        yield [column.value(item) for column in columns]
+
+
+def column_csv(objects, columns):
+    """CSV text of a list that has a column choice (``riskdesk.columns``): the
+    ``columns`` (``Column``s) as the list shows them, labelled in the active language,
+    one line per object of ``objects`` (scoped, filtered, reading what they need)."""
+    return csv_lines([column.label for column in columns], _column_rows(objects, columns))
+
+
+def write_column_xlsx(objects, path, columns) -> None:
+    """The same as :func:`column_csv`, as an Excel workbook at ``path``."""
+    write_sheet(path, title=objects.model._meta.verbose_name_plural,
+                header=[column.label for column in columns],
+                rows=_column_rows(objects, columns), wide=[column.wide for column in columns])
 
 
 def _xlsx_text(value: str) -> str:

@@ -4,7 +4,8 @@ show and in which order (the cases, the supervision orders, the decisions).
 Each list declares its :class:`ColumnSet` once, next to its views; this module holds
 what all of them do alike: read the choice kept per user and per saved view
 (``riskdesk.saved_views``), drop a key that is no longer a column, turn the columns form
-(checkboxes and order numbers, no script needed) into a choice, and lay out the rows.
+(checkboxes and order numbers, no script needed) into a choice, lay out the rows, and
+tell a list's export which columns to write (``requested``: those the page shows).
 
 A column names the related rows its value reads (``related``), so a list reads them with
 its page in the same query (``select_related``) and no column choice adds a query. A
@@ -23,7 +24,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from riskdesk import saved_views
-from riskdesk.models import SavedView
+from riskdesk.models import ListSetting, SavedView
+
+COLUMNS_PARAM = "columns"  # ?columns=number,state,...: an export's columns, as the list shows
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,20 @@ class ColumnSet:
         return ([{"column": column, "on": True, "order": number}
                  for number, column in enumerate(current, start=1)]
                 + [{"column": column, "on": False, "order": ""} for column in rest])
+
+
+def requested(request, list_name, column_set, *, hidden=()) -> list[Column]:
+    """The columns an export of a list writes: those its link names (``?columns=``, the
+    list's as shown), else those the list would show this user (the open view's, the
+    user's, the default)."""
+    keys = column_set.known(request.GET.get(COLUMNS_PARAM, "").split(","))
+    if keys:
+        return [column_set.by_key[key] for key in keys]
+    pk = saved_views.pk_of(request.GET.get(saved_views.VIEW_PARAM))
+    view = (SavedView.objects.for_user(request.user).filter(list=list_name, pk=pk).first()
+            if pk else None)
+    setting = ListSetting.objects.filter(user=request.user, list=list_name).first()
+    return column_set.chosen(view=view, setting=setting, hidden=hidden)
 
 
 def rows(objects, columns) -> list[dict]:

@@ -1,5 +1,6 @@
-"""Exporting the filtered case list as CSV or Excel; a long list is exported by a
-background job."""
+"""Exporting a filtered list as CSV or Excel: the case list (a long one is exported by a
+background job), and the lists with a column choice of their own (the supervision orders,
+the decisions), in the columns the user shows."""
 
 import tempfile
 from pathlib import Path
@@ -16,6 +17,7 @@ from cases.choices import JobKind
 from cases.views.cases import filtered_cases
 from riskdesk import audit
 from riskdesk.choices import AuditAction
+from riskdesk.columns import requested
 from riskdesk.replica import reading_from_replica, streamed_from_replica
 
 
@@ -30,8 +32,8 @@ def export_in_background(request, cases, kind):
     return redirect(job)
 
 
-def audit_export(request, suffix):
-    audit.record(request, AuditAction.EXPORT, object_label=export_name(suffix),
+def audit_export(request, suffix, stem="cases"):
+    audit.record(request, AuditAction.EXPORT, object_label=export_name(suffix, stem),
                  query=request.GET.urlencode())
 
 
@@ -43,12 +45,8 @@ def export_csv(request):
     background = export_in_background(request, cases, JobKind.EXPORT_CSV)
     if background:
         return background
-    response = StreamingHttpResponse(
-        streamed_from_replica(exports.csv_rows(cases, exports.columns_of(request.GET))),
-        content_type="text/csv; charset=utf-8",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{export_name("csv")}"'
-    return response
+    return csv_response(exports.csv_rows(cases, exports.columns_of(request.GET)),
+                        export_name("csv"))
 
 
 @require_GET
@@ -59,11 +57,54 @@ def export_xlsx(request):
     background = export_in_background(request, cases, JobKind.EXPORT_XLSX)
     if background:
         return background
+    return xlsx_response(
+        lambda path: exports.write_xlsx(cases, path, exports.columns_of(request.GET)),
+        export_name("xlsx"))
+
+
+def export_name(suffix, stem="cases"):
+    return f"riskdesk-{stem}-{timezone.localtime():%Y%m%d-%H%M}.{suffix}"
+
+
+def csv_response(lines, name):
+    """A CSV download streamed line by line, read from the replica while it streams."""
+    response = StreamingHttpResponse(streamed_from_replica(lines),
+                                     content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def xlsx_response(write, name):
+    """An Excel download: ``write(path)`` writes the workbook to a temporary file."""
     handle = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes it)
-    exports.write_xlsx(cases, Path(handle.name), exports.columns_of(request.GET))
+    write(Path(handle.name))
     handle.seek(0)
-    return FileResponse(handle, as_attachment=True, filename=export_name("xlsx"))
+    return FileResponse(handle, as_attachment=True, filename=name)
 
 
-def export_name(suffix):
-    return f"riskdesk-cases-{timezone.localtime():%Y%m%d-%H%M}.{suffix}"
+def list_exports(*, list_name, column_set, filtered, stem, hidden=lambda user: ()):
+    """The CSV and Excel export views of a list with a column choice: the rows of
+    ``filtered(request)`` (scoped with ``for_user``, filtered as the list, in its order)
+    in the columns the list shows the user (``riskdesk.columns.requested``), audited.
+    ``hidden(user)``: the default columns the list leaves out for that user."""
+
+    def prepared(request, suffix):
+        columns = requested(request, list_name, column_set, hidden=hidden(request.user))
+        objects = column_set.with_related(filtered(request), columns)
+        audit_export(request, suffix, stem)
+        return objects, columns
+
+    @require_GET
+    @reading_from_replica()
+    def export_csv(request):
+        objects, columns = prepared(request, "csv")
+        return csv_response(exports.column_csv(objects, columns), export_name("csv", stem))
+
+    @require_GET
+    @reading_from_replica()
+    def export_xlsx(request):
+        objects, columns = prepared(request, "xlsx")
+        return xlsx_response(lambda path: exports.write_column_xlsx(objects, path, columns),
+                             export_name("xlsx", stem))
+
+    return export_csv, export_xlsx

@@ -19,6 +19,7 @@ from cases.filtersets import SupervisionOrderFilterSet
 from cases.forms import IssueOrderForm, order_step_form
 from cases.models import ExtensionRequest, SupervisionOrder
 from cases.views.cases import case_page_context, scoped_case
+from cases.views.exports import list_exports
 from cases.views.order_panels import ORDER_PEOPLE, order_panel, order_timeline, with_order_details
 from riskdesk import saved_views
 from riskdesk.access import scope_of
@@ -36,6 +37,30 @@ def scoped_order(request, pk):
     return get_object_or_404(with_order_details(queryset), pk=pk)
 
 
+def hidden_columns(user):
+    """The default columns the order list leaves out: the district, for district staff
+    (who see one)."""
+    return ("district",) if scope_of(user).is_staff else ()
+
+
+def filtered_orders(request):
+    """The filterset and the orders in the user's scope it keeps, in the list's order
+    (open ones first, soonest due first, unless the user sorts), with what every row
+    reads (its case, district and issuer: the columns' ``related`` leave them out)."""
+    scoped = SupervisionOrder.objects.for_user(request.user)
+    filterset = SupervisionOrderFilterSet(request.GET or None, queryset=scoped,
+                                          user=request.user)
+    orders = filterset.qs.select_related("case", "case__district", "issued_by")
+    if not (filterset.is_bound and filterset.form.is_valid()
+            and filterset.form.cleaned_data.get("o")):
+        closed_last = models.Case(
+            models.When(state=OrderState.CLOSED, then=models.Value(1)),
+            default=models.Value(0), output_field=models.IntegerField(),
+        )
+        orders = orders.order_by(closed_last, "due_date", "id")
+    return filterset, orders
+
+
 @require_GET
 @non_atomic_requests  # reads only: no transaction (BEGIN/COMMIT) around it
 def order_list(request):
@@ -47,27 +72,15 @@ def order_list(request):
     restore = remembered(request, "orders")
     if restore:
         return restore
-    scope = scope_of(request.user)
     views = saved_views.list_views(
         request, SavedList.ORDERS, choose_columns=lambda view, setting: ORDER_COLUMNS.chosen(
-            view=view, setting=setting, hidden=("district",) if scope.is_staff else ()))
+            view=view, setting=setting, hidden=hidden_columns(request.user)))
     shown = views["columns"]
-    scoped = SupervisionOrder.objects.for_user(request.user)
-    filterset = SupervisionOrderFilterSet(request.GET or None, queryset=scoped,
-                                          user=request.user)
+    filterset, orders = filtered_orders(request)
     pending = ExtensionRequest.objects.filter(order=OuterRef("pk"),
                                               state=ExtensionState.PENDING)
-    orders = filterset.qs.select_related(
-        "case", "case__district", "issued_by", *ORDER_COLUMNS.related(shown)
-    ).annotate(has_pending_extension=Exists(pending))
-    if not (filterset.is_bound and filterset.form.is_valid()
-            and filterset.form.cleaned_data.get("o")):
-        # Open orders first, soonest due first; closed ones after them.
-        closed_last = models.Case(
-            models.When(state=OrderState.CLOSED, then=models.Value(1)),
-            default=models.Value(0), output_field=models.IntegerField(),
-        )
-        orders = orders.order_by(closed_last, "due_date", "id")
+    orders = ORDER_COLUMNS.with_related(orders, shown).annotate(
+        has_pending_extension=Exists(pending))
     listed = paginate(request, orders)
     return render(request, "cases/orders.html", {
         "filterset": filterset,
@@ -80,6 +93,9 @@ def order_list(request):
 
 
 order_columns = choose_view(SavedList.ORDERS, ORDER_COLUMNS, "supervision:list")
+export_csv, export_xlsx = list_exports(
+    list_name=SavedList.ORDERS, column_set=ORDER_COLUMNS, stem="orders",
+    filtered=lambda request: filtered_orders(request)[1], hidden=hidden_columns)
 
 
 def order_page_context(request, order, *, bound=None):

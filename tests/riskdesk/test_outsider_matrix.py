@@ -65,7 +65,9 @@ def test_admin_site_sends_a_foreign_user_to_its_sign_in(request, client_for, wor
 
 
 LISTS = ["/", "/cases/", "/cases/export.csv", "/cases/export.xlsx", "/supervision/",
-         "/decisions/", "/agencies/", "/notifications/", "/cases/new/", "/decisions/new/",
+         "/supervision/export.csv", "/supervision/export.xlsx", "/decisions/",
+         "/decisions/export.csv", "/decisions/export.xlsx", "/agencies/", "/notifications/",
+         "/cases/new/", "/decisions/new/",
          "/trainings/", "/trainings/new/", "/cases/import/",
          "/api/v1/orders/", "/api/v1/notifications/"]
 
@@ -103,5 +105,9 @@ def test_the_same_lists_do_show_the_rows_to_the_owner(client_for, world, owner):
     assert world.case.reference.encode() in body(client.get("/cases/export.csv"))
     assert world.case.reference.encode() in body(client.get("/cases/export.xlsx"))
     assert world.decision.title.encode() in client.get("/decisions/").content
+    for export in ("/supervision/export.csv", "/supervision/export.xlsx"):
+        assert world.case.reference.encode() in body(client.get(export))
+    for export in ("/decisions/export.csv", "/decisions/export.xlsx"):
+        assert world.decision.title.encode() in body(client.get(export))
     assert world.case.reference.encode() in client.get("/api/v1/orders/").content
     assert world.case.reference.encode() in client.get("/api/v1/notifications/").content
