@@ -1,8 +1,11 @@
+from decimal import Decimal
+
 import pytest
 
 from cases import actions
 from cases.choices import CategoryKind, RiskLevel, Source
-from cases.models import Case, Category
+from cases.models import Case, Category, WageArrearsDetails
+from riskdesk.celery import app
 
 
 @pytest.fixture
@@ -59,3 +62,23 @@ def foreign_case(categories, outsider):
         district=outsider.membership.districts.first(), risk_level=RiskLevel.MAJOR,
         source=Source.POLICE, owner=outsider, people_affected=3000,
     ))
+
+
+@pytest.fixture
+def foreign_wages(make_case, outsider, other_district):
+    """A wage case in Qingshan whose employer also owes wages in Kundulun."""
+    return make_case(user=outsider, owner=outsider, district=other_district,
+                     title="Qingshan site: 40 workers unpaid", people_affected=40,
+                     amount_involved=Decimal("500000.00"), address="Qingshan, Iron Road 3",
+                     details=WageArrearsDetails(employer="Hengda Construction"))
+
+
+@pytest.fixture
+def eager_tasks(settings, tmp_path):
+    """Celery tasks run in the test's process when queued; files go to a temporary
+    folder."""
+    settings.MEDIA_ROOT = tmp_path
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before

@@ -6,19 +6,11 @@ import pytest
 from cases import jobs
 from cases.choices import JobKind, JobState
 from cases.models import Case, Job
-from riskdesk.celery import app
 from riskdesk.choices import NoticeKind
 from riskdesk.models import Notification
 from tests.cases.test_import import csv_upload, row
 
-
-@pytest.fixture(autouse=True)
-def _eager_tasks_and_media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    before = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = before
+pytestmark = pytest.mark.usefixtures("eager_tasks")
 
 
 @pytest.fixture

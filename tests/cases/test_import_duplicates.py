@@ -1,7 +1,6 @@
 """An import lists the likely duplicates of the cases it created, as registration does:
 nothing is blocked, another district's case is named by district and reference only."""
 
-from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -10,17 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from cases import jobs
 from cases.imports import import_cases
 from cases.models import Case, Job, WageArrearsDetails
-from riskdesk.celery import app
 from tests.cases.test_import import csv_upload, row
-
-
-@pytest.fixture
-def foreign_wages(make_case, outsider, other_district):
-    """A wage case in Qingshan whose employer also owes wages in Kundulun."""
-    return make_case(user=outsider, owner=outsider, district=other_district,
-                     title="Qingshan site: 40 workers unpaid", people_affected=40,
-                     amount_involved=Decimal("500000.00"), address="Qingshan, Iron Road 3",
-                     details=WageArrearsDetails(employer="Hengda Construction"))
 
 
 @pytest.fixture
@@ -93,15 +82,6 @@ def test_the_check_costs_at_most_two_queries_a_row(owner, categories, home_wages
 
     # then the 10 more rows cost at most 20 more queries
     assert twelve - two <= 20
-
-
-@pytest.fixture
-def eager_tasks(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    before = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = before
 
 
 def test_a_background_import_lists_the_likely_duplicates_on_its_page(

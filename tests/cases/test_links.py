@@ -13,15 +13,6 @@ from tests.world import differences, snapshot
 
 
 @pytest.fixture
-def foreign_wages(make_case, outsider, other_district):
-    """A wage case in Qingshan whose employer also owes wages in Kundulun."""
-    return make_case(user=outsider, owner=outsider, district=other_district,
-                     title="Qingshan site: 40 workers unpaid", people_affected=40,
-                     amount_involved=Decimal("500000.00"), address="Qingshan, Iron Road 3",
-                     details=WageArrearsDetails(employer="Hengda Construction"))
-
-
-@pytest.fixture
 def home_wages(make_case):
     return make_case(title="Kundulun site: 80 workers unpaid",
                      details=WageArrearsDetails(employer="Hengda Construction"))
